@@ -1,0 +1,3 @@
+package org.tafel.bench;
+
+final class Placeholder {}
