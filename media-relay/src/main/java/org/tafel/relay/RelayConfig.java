@@ -66,8 +66,7 @@ public record RelayConfig(
               + " (expected: MIN-MAX with 1 <= MIN <= MAX <= 65535)");
     }
     if (realm == null || realm.isBlank() || realm.length() > 127) {
-      throw new IllegalArgumentException(
-          "realm: '" + realm + "' (expected: 1 to 127 characters)");
+      throw new IllegalArgumentException("realm: '" + realm + "' (expected: 1 to 127 characters)");
     }
     turnSecrets = List.copyOf(turnSecrets);
     for (byte[] s : turnSecrets) {
@@ -101,8 +100,7 @@ public record RelayConfig(
 
   private static void checkPort(String key, int port, int min) {
     if (port < min || port > 65535) {
-      throw new IllegalArgumentException(
-          key + ": " + port + " (expected: " + min + "..65535)");
+      throw new IllegalArgumentException(key + ": " + port + " (expected: " + min + "..65535)");
     }
   }
 
@@ -198,10 +196,7 @@ public record RelayConfig(
     private static void checkDuration(String key, Duration d) {
       if (d == null || d.toSeconds() < 1 || d.toSeconds() > 86_400) {
         throw new IllegalArgumentException(
-            key
-                + ": "
-                + (d == null ? "missing" : d.toSeconds() + "s")
-                + " (expected: 1s..86400s)");
+            key + ": " + (d == null ? "missing" : d.toSeconds() + "s") + " (expected: 1s..86400s)");
       }
     }
   }

@@ -1,0 +1,284 @@
+package org.tafel.relay;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tafel.protocol.metrics.MetricsRegistry;
+import org.tafel.relay.allocation.RelayPortPool;
+import org.tafel.relay.auth.NonceService;
+import org.tafel.relay.auth.RestCredentialStore;
+import org.tafel.relay.auth.StaticCredentialStore;
+import org.tafel.relay.dispatch.RelayContext;
+import org.tafel.relay.dispatch.StunDispatcher;
+import org.tafel.relay.policy.PeerPolicy;
+import org.tafel.relay.quota.AllocationQuota;
+import org.tafel.relay.transport.StreamFrameDecoder;
+import org.tafel.relay.transport.StreamHandler;
+import org.tafel.relay.transport.Transports;
+import org.tafel.relay.transport.UdpListenerHandler;
+
+/**
+ * A STUN/TURN server (RFC 8489, RFC 8656) built from one {@link RelayConfig}. Start it, read the
+ * bound ports, close it.
+ */
+public final class RelayServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+  private static final int STREAM_IDLE_SECONDS = 30;
+
+  private final RelayConfig config;
+  private final MetricsRegistry registry;
+  private final Clock clock;
+  private final Transports transports = Transports.detect();
+  private final List<Channel> listeners = new ArrayList<>();
+  private EventLoopGroup group;
+  private RelayContext context;
+  private volatile boolean running;
+  private int turnPort = -1;
+  private int turnsPort = -1;
+
+  public RelayServer(RelayConfig config, MetricsRegistry metrics, Clock clock) {
+    this.config = config;
+    this.registry = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Binds every listener. Throws {@link RelayStartException} naming the port when one is in use.
+   */
+  public synchronized void start() throws RelayStartException {
+    if (running) {
+      return;
+    }
+    checkFree("relay.turn-port", config.turnPort());
+    if (config.turnsPort() > 0) {
+      checkFree("relay.turns-port", config.turnsPort());
+    }
+    int threads =
+        config.eventLoopThreads() > 0
+            ? config.eventLoopThreads()
+            : Runtime.getRuntime().availableProcessors();
+    group = transports.newGroup(threads, new DefaultThreadFactory("tafel-relay", true));
+    try {
+      RelayMetrics metrics = new RelayMetrics(registry);
+      AllocationQuota quota =
+          new AllocationQuota(
+              config.limits().allocationsPerUser(), config.limits().allocationsTotal());
+      metrics.gauges(quota::live);
+      SslContext tls = config.turnsPort() >= 0 ? tlsContext() : null;
+      PeerPolicy policy =
+          new PeerPolicy(
+              config.allowedPeers(),
+              PeerPolicy.ownAddresses(config.bindAddress(), config.externalAddress()),
+              config.protectedPorts());
+      context =
+          new RelayContext(
+              config,
+              metrics,
+              clock,
+              new NonceService(nonceKey(), clock, config.limits().nonceLifetime()),
+              new RestCredentialStore(config.turnSecrets(), clock),
+              new StaticCredentialStore(config.staticUsers(), config.realm()),
+              quota,
+              new RelayPortPool(config.relayPortMin(), config.relayPortMax()),
+              policy,
+              transports.datagramChannel(),
+              transports::epoll);
+      dispatcher = new StunDispatcher(context);
+      // The listeners' own ports are protected too; with port 0 they are known only now.
+      turnPort = bindUdp(threads, config.turnPort());
+      policy.protectPort(turnPort);
+      bindTcp(turnPort, null);
+      if (tls != null) {
+        turnsPort = bindTcp(config.turnsPort(), tls);
+        policy.protectPort(turnsPort);
+      }
+      running = true;
+      LOG.info(
+          "relay listening: STUN/TURN udp+tcp port {}, tls port {}, relay ports {}-{}, {} event"
+              + " loops ({})",
+          turnPort,
+          turnsPort,
+          config.relayPortMin(),
+          config.relayPortMax(),
+          threads,
+          transports.epoll() ? "epoll" : "nio");
+    } catch (RelayStartException e) {
+      close();
+      throw e;
+    } catch (Exception e) {
+      close();
+      throw new RelayStartException("relay: could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private StunDispatcher dispatcher;
+
+  private StunDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  private byte[] nonceKey() {
+    if (!config.turnSecrets().isEmpty()) {
+      return config.turnSecrets().get(0);
+    }
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    return k;
+  }
+
+  private void checkFree(String key, int port) throws RelayStartException {
+    if (port == 0) {
+      return;
+    }
+    InetSocketAddress addr = new InetSocketAddress(config.bindAddress(), port);
+    try (DatagramSocket u = new DatagramSocket(null);
+        ServerSocket t = new ServerSocket()) {
+      u.setReuseAddress(false);
+      u.bind(addr);
+      t.setReuseAddress(true);
+      t.bind(addr);
+    } catch (BindException e) {
+      throw new RelayStartException(key + ": " + port + " is in use");
+    } catch (IOException e) {
+      throw new RelayStartException(key + ": " + port + " cannot be bound: " + e.getMessage(), e);
+    }
+  }
+
+  private int bindUdp(int threads, int port) throws InterruptedException, RelayStartException {
+    int count = transports.epoll() ? threads : 1;
+    int bound = port;
+    for (int i = 0; i < count; i++) {
+      Bootstrap b =
+          new Bootstrap()
+              .group(group)
+              .channel(transports.datagramChannel())
+              .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+              .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(new UdpListenerHandler(dispatcher()));
+                    }
+                  });
+      if (transports.epoll()) {
+        b.option(EpollChannelOption.SO_REUSEPORT, true);
+      }
+      Channel ch = bindOrFail(b.bind(new InetSocketAddress(config.bindAddress(), bound)), bound);
+      listeners.add(ch);
+      bound = ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+    return bound;
+  }
+
+  private int bindTcp(int port, SslContext tls) throws InterruptedException, RelayStartException {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(transports.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    StunDispatcher d = dispatcher();
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
+                    ch.pipeline()
+                        .addLast(new IdleStateHandler(STREAM_IDLE_SECONDS, 0, 0))
+                        .addLast(new StreamFrameDecoder(context.metrics()))
+                        .addLast(new StreamHandler(d, d.lifecycle()));
+                  }
+                });
+    Channel ch = bindOrFail(b.bind(new InetSocketAddress(config.bindAddress(), port)), port);
+    listeners.add(ch);
+    return ((InetSocketAddress) ch.localAddress()).getPort();
+  }
+
+  private static Channel bindOrFail(io.netty.channel.ChannelFuture f, int port)
+      throws InterruptedException, RelayStartException {
+    f.await();
+    if (!f.isSuccess()) {
+      Throwable c = f.cause();
+      if (c instanceof BindException
+          || (c != null && String.valueOf(c.getMessage()).contains("in use"))) {
+        throw new RelayStartException("relay port " + port + " is in use", c);
+      }
+      throw new RelayStartException("relay port " + port + ": " + c, c);
+    }
+    return f.channel();
+  }
+
+  private SslContext tlsContext() throws Exception {
+    if (config.tlsCertificate() != null) {
+      return SslContextBuilder.forServer(
+              config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile())
+          .build();
+    }
+    SelfSignedCertificate ssc = new SelfSignedCertificate("localhost");
+    LOG.info("relay TLS: no certificate configured, using a self-signed one for development");
+    return SslContextBuilder.forServer(ssc.certificate(), ssc.privateKey()).build();
+  }
+
+  /** The bound STUN/TURN port (UDP and TCP share it). */
+  public int turnPort() {
+    return turnPort;
+  }
+
+  /** The bound TLS port, or -1 when TLS is off. */
+  public int turnsPort() {
+    return turnsPort;
+  }
+
+  /** True once every listener is bound and the server relays. */
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Live allocations on this node. */
+  public int allocationCount() {
+    return context == null ? 0 : context.quota().live();
+  }
+
+  /** Relay ports currently taken from the pool. */
+  public int relayPortsInUse() {
+    return context == null ? 0 : context.ports().inUse();
+  }
+
+  @Override
+  public synchronized void close() {
+    running = false;
+    for (Channel ch : listeners) {
+      ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    listeners.clear();
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      group = null;
+    }
+  }
+}

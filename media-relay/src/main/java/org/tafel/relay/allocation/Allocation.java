@@ -1,0 +1,224 @@
+package org.tafel.relay.allocation;
+
+import io.netty.channel.Channel;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.tafel.relay.quota.TokenBucket;
+import org.tafel.relay.transport.ClientLink;
+
+/** One allocation. Touched only on the event loop of its client link; no locks. */
+public final class Allocation {
+  /** A channel binding (RFC 8656 §12). */
+  public static final class ChannelBinding {
+    public final int number;
+    public final InetSocketAddress peer;
+    long expiresAtMillis;
+
+    ChannelBinding(int number, InetSocketAddress peer, long expiresAtMillis) {
+      this.number = number;
+      this.peer = peer;
+      this.expiresAtMillis = expiresAtMillis;
+    }
+  }
+
+  private static final class Permission {
+    long expiresAtMillis;
+
+    Permission(long expiresAtMillis) {
+      this.expiresAtMillis = expiresAtMillis;
+    }
+  }
+
+  private final ClientLink link;
+  private final String username;
+  private final byte[] key;
+  private final byte[] transactionId;
+  private final int relayPort;
+  private final InetSocketAddress relayedAddress;
+  private Channel relayChannel;
+  private long expiresAtMillis;
+  private final HashMap<InetAddress, Permission> permissions = new HashMap<>();
+  private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>();
+  private final HashMap<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
+  private final TokenBucket toPeer;
+  private final TokenBucket toClient;
+  private ScheduledFuture<?> timer;
+  private boolean closed;
+  private boolean relayFlushPending;
+
+  public Allocation(
+      ClientLink link,
+      String username,
+      byte[] key,
+      byte[] transactionId,
+      int relayPort,
+      InetSocketAddress relayedAddress,
+      long expiresAtMillis,
+      long bytesPerSecond,
+      long nowNanos) {
+    this.link = link;
+    this.username = username;
+    this.key = key;
+    this.transactionId = transactionId;
+    this.relayPort = relayPort;
+    this.relayedAddress = relayedAddress;
+    this.expiresAtMillis = expiresAtMillis;
+    this.toPeer = bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, nowNanos) : null;
+    this.toClient = bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, nowNanos) : null;
+  }
+
+  public ClientLink link() {
+    return link;
+  }
+
+  public String username() {
+    return username;
+  }
+
+  /** The long-term key the allocation was created with; its requests must use the same. */
+  public byte[] key() {
+    return key;
+  }
+
+  public boolean isAllocateTransaction(byte[] tid) {
+    return java.util.Arrays.equals(transactionId, tid);
+  }
+
+  public int relayPort() {
+    return relayPort;
+  }
+
+  public InetSocketAddress relayedAddress() {
+    return relayedAddress;
+  }
+
+  public Channel relayChannel() {
+    return relayChannel;
+  }
+
+  public void relayChannel(Channel c) {
+    this.relayChannel = c;
+  }
+
+  public long expiresAtMillis() {
+    return expiresAtMillis;
+  }
+
+  public void expiresAtMillis(long t) {
+    this.expiresAtMillis = t;
+  }
+
+  public ScheduledFuture<?> timer() {
+    return timer;
+  }
+
+  public void timer(ScheduledFuture<?> t) {
+    this.timer = t;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  public void markClosed() {
+    closed = true;
+  }
+
+  /** True if a permission for this peer address exists and has not expired. */
+  public boolean hasPermission(InetAddress peer, long nowMillis) {
+    Permission p = permissions.get(peer);
+    return p != null && p.expiresAtMillis > nowMillis;
+  }
+
+  public int permissionCount() {
+    return permissions.size();
+  }
+
+  /** Installs or refreshes a permission; false when a new one would exceed {@code max}. */
+  public boolean installPermission(InetAddress peer, long expiresAtMillis, int max) {
+    Permission p = permissions.get(peer);
+    if (p != null) {
+      p.expiresAtMillis = expiresAtMillis;
+      return true;
+    }
+    if (permissions.size() >= max) {
+      return false;
+    }
+    permissions.put(peer, new Permission(expiresAtMillis));
+    return true;
+  }
+
+  public ChannelBinding channel(int number) {
+    return channelsByNumber.get(number);
+  }
+
+  public ChannelBinding channelFor(InetSocketAddress peer) {
+    return channelsByPeer.get(peer);
+  }
+
+  /** Binds or refreshes; the caller has checked the number/peer pairing (RFC 8656 §12.2). */
+  public void bindChannel(int number, InetSocketAddress peer, long expiresAtMillis) {
+    ChannelBinding b = channelsByNumber.get(number);
+    if (b == null) {
+      b = new ChannelBinding(number, peer, expiresAtMillis);
+      channelsByNumber.put(number, b);
+      channelsByPeer.put(peer, b);
+    } else {
+      b.expiresAtMillis = expiresAtMillis;
+    }
+  }
+
+  public boolean channelLive(ChannelBinding b, long nowMillis) {
+    return b.expiresAtMillis > nowMillis;
+  }
+
+  /** Removes expired permissions and channel bindings; returns the earliest expiry left. */
+  public long purgeExpired(long nowMillis) {
+    long next = expiresAtMillis;
+    for (Iterator<Map.Entry<InetAddress, Permission>> it = permissions.entrySet().iterator();
+        it.hasNext(); ) {
+      Permission p = it.next().getValue();
+      if (p.expiresAtMillis <= nowMillis) {
+        it.remove();
+      } else {
+        next = Math.min(next, p.expiresAtMillis);
+      }
+    }
+    for (Iterator<ChannelBinding> it = channelsByNumber.values().iterator(); it.hasNext(); ) {
+      ChannelBinding b = it.next();
+      if (b.expiresAtMillis <= nowMillis) {
+        it.remove();
+        channelsByPeer.remove(b.peer);
+      } else {
+        next = Math.min(next, b.expiresAtMillis);
+      }
+    }
+    return next;
+  }
+
+  public boolean takeToPeer(int bytes, long nowNanos) {
+    return toPeer == null || toPeer.tryTake(bytes, nowNanos);
+  }
+
+  public boolean takeToClient(int bytes, long nowNanos) {
+    return toClient == null || toClient.tryTake(bytes, nowNanos);
+  }
+
+  /** Marks the relay channel as needing a flush at the end of this read batch. */
+  public boolean markRelayFlushPending() {
+    if (relayFlushPending) {
+      return false;
+    }
+    relayFlushPending = true;
+    return true;
+  }
+
+  public void relayFlushed() {
+    relayFlushPending = false;
+  }
+}

@@ -1,0 +1,37 @@
+package org.tafel.relay.dispatch;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramChannel;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.tafel.relay.RelayConfig;
+import org.tafel.relay.RelayMetrics;
+import org.tafel.relay.allocation.RelayPortPool;
+import org.tafel.relay.auth.CredentialStore;
+import org.tafel.relay.auth.NonceService;
+import org.tafel.relay.auth.RestCredentialStore;
+import org.tafel.relay.policy.PeerPolicy;
+import org.tafel.relay.quota.AllocationQuota;
+
+/** What every handler shares: configuration, policy, quotas, credentials, metrics, time. */
+public record RelayContext(
+    RelayConfig config,
+    RelayMetrics metrics,
+    Clock clock,
+    NonceService nonces,
+    RestCredentialStore restCredentials,
+    CredentialStore staticCredentials,
+    AllocationQuota quota,
+    RelayPortPool ports,
+    PeerPolicy policy,
+    Class<? extends DatagramChannel> datagramChannelClass,
+    Supplier<Boolean> epoll) {
+
+  public long nowMillis() {
+    return clock.millis();
+  }
+
+  static boolean isOpen(Channel c) {
+    return c != null && c.isActive();
+  }
+}

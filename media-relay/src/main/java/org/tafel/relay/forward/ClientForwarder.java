@@ -1,0 +1,149 @@
+package org.tafel.relay.forward;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import org.tafel.protocol.stun.StunAttribute;
+import org.tafel.protocol.stun.StunMessage;
+import org.tafel.protocol.stun.StunParseException;
+import org.tafel.protocol.stun.TurnFraming;
+import org.tafel.relay.RelayMetrics;
+import org.tafel.relay.RelayMetrics.DropReason;
+import org.tafel.relay.allocation.Allocation;
+import org.tafel.relay.dispatch.RelayContext;
+import org.tafel.relay.policy.PeerPolicy;
+
+/**
+ * Client to peer: ChannelData (RFC 8656 §12.4) and Send indications (§11.2). The payload is sliced
+ * out of the received buffer and written to the relay socket as it is; the relay sockets written
+ * during one read batch are flushed once at its end.
+ */
+public final class ClientForwarder {
+  private static final FastThreadLocal<ArrayList<Allocation>> PENDING_FLUSH =
+      new FastThreadLocal<>() {
+        @Override
+        protected ArrayList<Allocation> initialValue() {
+          return new ArrayList<>();
+        }
+      };
+
+  private final RelayContext ctx;
+  private final RelayMetrics metrics;
+
+  public ClientForwarder(RelayContext ctx) {
+    this.ctx = ctx;
+    this.metrics = ctx.metrics();
+  }
+
+  /** Forwards one ChannelData message; takes ownership of {@code frame}. */
+  public void onChannelData(Allocation a, ByteBuf frame) {
+    if (a == null || a.relayChannel() == null) {
+      frame.release();
+      metrics.drop(DropReason.NO_ALLOCATION);
+      return;
+    }
+    if (frame.readableBytes() < TurnFraming.CHANNEL_DATA_HEADER) {
+      frame.release();
+      metrics.drop(DropReason.MALFORMED);
+      return;
+    }
+    int start = frame.readerIndex();
+    int number = frame.getUnsignedShort(start);
+    int length = frame.getUnsignedShort(start + 2);
+    if (length > frame.readableBytes() - TurnFraming.CHANNEL_DATA_HEADER) {
+      frame.release();
+      metrics.drop(DropReason.MALFORMED);
+      return;
+    }
+    long now = ctx.nowMillis();
+    Allocation.ChannelBinding b = a.channel(number);
+    if (b == null || !a.channelLive(b, now)) {
+      frame.release();
+      metrics.drop(DropReason.UNBOUND_CHANNEL);
+      return;
+    }
+    frame.setIndex(
+        start + TurnFraming.CHANNEL_DATA_HEADER, start + TurnFraming.CHANNEL_DATA_HEADER + length);
+    send(a, b.peer, frame, now);
+  }
+
+  /** Forwards the DATA of a parsed Send indication; the caller keeps and releases the message. */
+  public void onSendIndication(Allocation a, StunMessage m) {
+    if (a == null || a.relayChannel() == null) {
+      metrics.drop(DropReason.NO_ALLOCATION);
+      return;
+    }
+    int pa = m.find(StunAttribute.XOR_PEER_ADDRESS);
+    int data = m.find(StunAttribute.DATA);
+    if (pa < 0 || data < 0) {
+      metrics.drop(DropReason.MALFORMED);
+      return;
+    }
+    for (int i = 0; i < m.attributeCount(); i++) {
+      if (StunAttribute.isComprehensionRequired(m.attributeType(i))
+          && m.attributeType(i) != StunAttribute.XOR_PEER_ADDRESS
+          && m.attributeType(i) != StunAttribute.DATA
+          && m.attributeType(i) != StunAttribute.DONT_FRAGMENT) {
+        metrics.drop(DropReason.MALFORMED); // RFC 8656 §11.2: unknown required → discard
+        return;
+      }
+    }
+    InetSocketAddress peer;
+    try {
+      peer = m.readXorAddress(pa);
+    } catch (StunParseException e) {
+      metrics.drop(DropReason.MALFORMED);
+      return;
+    }
+    ByteBuf payload =
+        m.buffer().retainedSlice(m.attributeValueIndex(data), m.attributeLength(data));
+    send(a, peer, payload, ctx.nowMillis());
+  }
+
+  private void send(Allocation a, InetSocketAddress peer, ByteBuf payload, long nowMillis) {
+    if (!a.hasPermission(peer.getAddress(), nowMillis)) {
+      payload.release();
+      metrics.drop(DropReason.NO_PERMISSION);
+      return;
+    }
+    if (ctx.policy().check(peer.getAddress(), peer.getPort()) != PeerPolicy.Verdict.ALLOWED) {
+      payload.release();
+      metrics.deniedPeers.increment();
+      metrics.drop(DropReason.PEER_POLICY);
+      return;
+    }
+    int len = payload.readableBytes();
+    if (!a.takeToPeer(len, System.nanoTime())) {
+      payload.release();
+      metrics.drop(DropReason.BANDWIDTH);
+      return;
+    }
+    Channel relay = a.relayChannel();
+    relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
+    metrics.packetsClientToPeer.increment();
+    metrics.bytesClientToPeer.add(len);
+    if (a.markRelayFlushPending()) {
+      PENDING_FLUSH.get().add(a);
+    }
+  }
+
+  /** Flushes the relay sockets written in this read batch; call from channelReadComplete. */
+  public static void flushPending() {
+    ArrayList<Allocation> pending = PENDING_FLUSH.get();
+    if (pending.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      Allocation a = pending.get(i);
+      a.relayFlushed();
+      Channel c = a.relayChannel();
+      if (c != null) {
+        c.flush();
+      }
+    }
+    pending.clear();
+  }
+}

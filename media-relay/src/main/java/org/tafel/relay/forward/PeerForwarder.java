@@ -1,0 +1,135 @@
+package org.tafel.relay.forward;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import org.tafel.protocol.stun.TurnFraming;
+import org.tafel.relay.RelayMetrics;
+import org.tafel.relay.RelayMetrics.DropReason;
+import org.tafel.relay.allocation.Allocation;
+import org.tafel.relay.dispatch.AllocationLifecycle;
+import org.tafel.relay.dispatch.RelayContext;
+import org.tafel.relay.policy.PeerPolicy;
+import org.tafel.relay.transport.ClientLink;
+
+/**
+ * Peer to client, on the allocation's relay socket: checks the permission and the peer policy per
+ * datagram, then writes the ChannelData header (§12.4) or the Data indication header (§11.3) in
+ * place in front of the payload and hands the buffer to the client's transport.
+ */
+public final class PeerForwarder extends ChannelInboundHandlerAdapter {
+  private final RelayContext ctx;
+  private final RelayMetrics metrics;
+  private final Allocation allocation;
+  private final AllocationLifecycle lifecycle;
+  private boolean flushPending;
+
+  public PeerForwarder(RelayContext ctx, Allocation allocation, AllocationLifecycle lifecycle) {
+    this.ctx = ctx;
+    this.metrics = ctx.metrics();
+    this.allocation = allocation;
+    this.lifecycle = lifecycle;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext c, Object msg) {
+    DatagramPacket packet = (DatagramPacket) msg;
+    InetSocketAddress peer = packet.sender();
+    ByteBuf payload = packet.content();
+    Allocation a = allocation;
+    if (a.closed()) {
+      payload.release();
+      return;
+    }
+    long now = ctx.nowMillis();
+    if (!a.hasPermission(peer.getAddress(), now)) {
+      payload.release();
+      metrics.drop(DropReason.NO_PERMISSION);
+      return;
+    }
+    if (ctx.policy().check(peer.getAddress(), peer.getPort()) != PeerPolicy.Verdict.ALLOWED) {
+      payload.release();
+      metrics.deniedPeers.increment();
+      metrics.drop(DropReason.PEER_POLICY);
+      return;
+    }
+    int len = payload.readableBytes();
+    if (len > HeadroomRecvByteBufAllocator.MAX_DATAGRAM - 1) {
+      payload.release();
+      metrics.drop(DropReason.OVERSIZE);
+      return;
+    }
+    ClientLink link = a.link();
+    if (!link.writable()) {
+      payload.release();
+      metrics.drop(DropReason.WRITE_BACKLOG);
+      return;
+    }
+    if (!a.takeToClient(len, System.nanoTime())) {
+      payload.release();
+      metrics.drop(DropReason.BANDWIDTH);
+      return;
+    }
+    Allocation.ChannelBinding b = a.channelFor(peer);
+    ByteBuf out;
+    if (b != null && a.channelLive(b, now)) {
+      out = withRoom(payload, TurnFraming.CHANNEL_DATA_HEADER, 3);
+      TurnFraming.prependChannelDataHeader(out, b.number);
+      if (link.stream()) {
+        TurnFraming.padTo4(out);
+      }
+    } else {
+      out = withRoom(payload, TurnFraming.DATA_INDICATION_HEADROOM, 3);
+      if (peer.getAddress() instanceof Inet4Address v4) {
+        byte[] ip = v4.getAddress();
+        int ipv4 =
+            ((ip[0] & 0xff) << 24)
+                | ((ip[1] & 0xff) << 16)
+                | ((ip[2] & 0xff) << 8)
+                | (ip[3] & 0xff);
+        TurnFraming.prependDataIndication(out, ipv4, peer.getPort());
+      } else {
+        TurnFraming.prependDataIndication(out, peer.getAddress().getAddress(), peer.getPort());
+      }
+    }
+    link.write(out);
+    flushPending = true;
+    metrics.packetsPeerToClient.increment();
+    metrics.bytesPeerToClient.add(len);
+  }
+
+  private ByteBuf withRoom(ByteBuf payload, int need, int tail) {
+    ByteBuf out = Headroom.expand(payload, need, tail);
+    if (out != null) {
+      return out;
+    }
+    metrics.payloadCopies.increment();
+    ByteBuf copy = payload.alloc().directBuffer(need + payload.readableBytes() + tail);
+    copy.writerIndex(need).readerIndex(need);
+    copy.writeBytes(payload);
+    payload.release();
+    return copy;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext c) {
+    if (flushPending) {
+      flushPending = false;
+      allocation.link().flush();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+    // ICMP port unreachable and the like arrive here on some transports; they do not end the
+    // allocation, which lives until its lifetime runs out.
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext c) {
+    lifecycle.free(allocation);
+  }
+}

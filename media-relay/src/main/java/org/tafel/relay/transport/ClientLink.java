@@ -1,0 +1,36 @@
+package org.tafel.relay.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import org.tafel.relay.allocation.Allocation;
+
+/** The way back to one client: its 5-tuple on a UDP listener, or its TCP/TLS connection. */
+public interface ClientLink {
+  /** The client's transport address as this server sees it. */
+  InetSocketAddress remote();
+
+  /** The server address the client talks to. */
+  InetSocketAddress local();
+
+  /** Queues a framed STUN message or ChannelData for the client; takes ownership of {@code msg}. */
+  void write(ByteBuf msg);
+
+  /** Flushes what {@link #write} queued. */
+  void flush();
+
+  /** True for TCP and TLS, where ChannelData is padded to 4 bytes. */
+  boolean stream();
+
+  /** The event loop that owns this link and everything bound to it. */
+  EventLoop eventLoop();
+
+  /** True when the client's queue has room (backpressure over TCP). */
+  boolean writable();
+
+  /** Binds an allocation to this 5-tuple; later packets from it find the allocation. */
+  void attach(Allocation allocation);
+
+  /** Unbinds the allocation if it is the one bound. */
+  void detach(Allocation allocation);
+}
