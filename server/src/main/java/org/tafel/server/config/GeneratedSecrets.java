@@ -1,0 +1,107 @@
+package org.tafel.server.config;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Secrets the server generates on first start into {@code DATA/secrets/} (directory 0700, files
+ * 0600) and reuses afterwards. A file is written under a temporary name and linked into place, so
+ * two starts racing each other agree on one value and nobody reads a half-written file.
+ */
+public final class GeneratedSecrets {
+  public static final String TURN_SECRET = "turn-secret";
+  private static final int SECRET_BYTES = 32;
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
+
+  private final Path directory;
+  private final SecureRandom random;
+
+  public GeneratedSecrets(Path dataDir, SecureRandom random) {
+    this.directory = dataDir.resolve("secrets");
+    this.random = random;
+  }
+
+  /** The file a secret called {@code name} lives in. */
+  public Path file(String name) {
+    return directory.resolve(name);
+  }
+
+  /**
+   * Returns the secret {@code name}, generating 32 random bytes (stored as 64 hex characters, the
+   * text being the secret, as coturn's {@code static-auth-secret}) when the file does not exist.
+   */
+  public Result loadOrCreate(String name) {
+    Path target = file(name);
+    boolean created = false;
+    try {
+      if (!Files.exists(target)) {
+        createDirectory();
+        byte[] raw = new byte[SECRET_BYTES];
+        random.nextBytes(raw);
+        byte[] text = (HexFormat.of().formatHex(raw) + "\n").getBytes(StandardCharsets.US_ASCII);
+        Path temp =
+            Files.createTempFile(
+                directory,
+                "." + name + "-",
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(FILE_MODE));
+        try {
+          try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+            out.write(text);
+          }
+          try (var channel = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+          }
+          Files.createLink(target, temp);
+          created = true;
+        } catch (FileAlreadyExistsException raced) {
+          // another start won the race; use its file
+        } finally {
+          Files.deleteIfExists(temp);
+        }
+      }
+      String value = Files.readString(target, StandardCharsets.UTF_8).strip();
+      if (value.isEmpty()) {
+        throw new ConfigException(
+            target + ": empty (expected: a generated secret; delete the file to regenerate)");
+      }
+      return new Result(
+          new Secret(value.getBytes(StandardCharsets.UTF_8), target.toString()), target, created);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create or read " + target, e);
+    }
+  }
+
+  private void createDirectory() throws IOException {
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory.getParent());
+      try {
+        Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(DIR_MODE));
+      } catch (FileAlreadyExistsException raced) {
+        // created concurrently
+      }
+      Files.setPosixFilePermissions(directory, DIR_MODE);
+    }
+  }
+
+  /**
+   * @param secret the value
+   * @param file where it lives
+   * @param created true when this call generated it
+   */
+  public record Result(Secret secret, Path file, boolean created) {}
+}
