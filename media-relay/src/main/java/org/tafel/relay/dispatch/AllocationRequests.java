@@ -144,7 +144,7 @@ final class AllocationRequests {
       responder.error(link, m, StunErrorCode.BAD_REQUEST, who.key(), false);
       return;
     }
-    if (!TurnFraming.isChannelNumber(number)) {
+    if (!isChannelNumber(number)) {
       responder.error(link, m, StunErrorCode.BAD_REQUEST, who.key(), false);
       return;
     }
@@ -176,6 +176,16 @@ final class AllocationRequests {
     }
     a.bindChannel(number, peer, now + ctx.config().limits().channelLifetime().toMillis());
     responder.success(link, m, who.key(), w -> {});
+  }
+
+  /**
+   * RFC 8656 §12 narrows channel numbers to 0x4000–0x4FFF; RFC 5766 allowed 0x4000–0x7FFF and
+   * clients written for it (coturn's own turnutils_uclient among them) still pick from that range.
+   * On a TURN listener the two leading bits 01 mark ChannelData either way, so the wider range is
+   * accepted.
+   */
+  static boolean isChannelNumber(int n) {
+    return TurnFraming.isChannelNumber(n) || (n >= 0x5000 && n <= 0x7FFF);
   }
 
   private static boolean familyMismatch(Allocation a, InetSocketAddress peer) {

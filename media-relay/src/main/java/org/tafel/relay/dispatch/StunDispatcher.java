@@ -72,12 +72,13 @@ public final class StunDispatcher {
       ctx.metrics().drop(DropReason.MALFORMED);
       return;
     }
-    PacketKind kind = PacketKind.classify(frame.getUnsignedByte(frame.readerIndex()));
-    if (kind == PacketKind.TURN_CHANNEL) {
+    int first = frame.getUnsignedByte(frame.readerIndex());
+    // On a TURN listener the two leading bits tell STUN (00) from ChannelData (01), RFC 8656 §12.
+    if ((first & 0xC0) == 0x40) {
       forwarder.onChannelData(allocation, frame);
       return;
     }
-    if (kind != PacketKind.STUN) {
+    if (PacketKind.classify(first) != PacketKind.STUN) {
       frame.release();
       ctx.metrics().drop(DropReason.UNKNOWN_KIND);
       return;

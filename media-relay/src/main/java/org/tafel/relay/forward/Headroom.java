@@ -18,9 +18,15 @@ public final class Headroom {
     if (payload.readerIndex() >= need && payload.writableBytes() >= tail) {
       return payload;
     }
+    // Derived and leak-aware buffers wrap the pooled root; find it. Each derived buffer counts
+    // its own references and holds one on the root, so a slice of the root taken here and the
+    // release of the payload keep the counts exact.
     ByteBuf root = payload.unwrap();
-    if (root == null || root.unwrap() != null) {
+    if (root == null) {
       return null;
+    }
+    while (root.unwrap() != null) {
+      root = root.unwrap();
     }
     int offset;
     if (payload.hasMemoryAddress() && root.hasMemoryAddress()) {
