@@ -1,3 +1,0 @@
-package org.tafel.bench;
-
-final class Placeholder {}
