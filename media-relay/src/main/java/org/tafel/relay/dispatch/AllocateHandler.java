@@ -25,7 +25,6 @@ final class AllocateHandler {
   private static final int FAMILY_IPV4 = 0x01;
   private static final int FAMILY_IPV6 = 0x02;
   private static final int BIND_ATTEMPTS = 16;
-  private static final HeadroomRecvByteBufAllocator RECV = new HeadroomRecvByteBufAllocator();
 
   private final RelayContext ctx;
   private final Responder responder;
@@ -199,12 +198,13 @@ final class AllocateHandler {
             ctx.config().limits().bytesPerSecondPerAllocation(),
             System.nanoTime());
     p.link().attach(a);
+    HeadroomRecvByteBufAllocator receiveBuffers = new HeadroomRecvByteBufAllocator();
     ChannelFuture bound =
         new Bootstrap()
             .group(p.link().eventLoop())
             .channel(ctx.datagramChannelClass())
-            .option(ChannelOption.RCVBUF_ALLOCATOR, RECV)
-            .handler(new PeerForwarder(ctx, a, lifecycle))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers)
+            .handler(new PeerForwarder(ctx, a, lifecycle, receiveBuffers))
             .bind(new InetSocketAddress(ctx.config().bindAddress(), port));
     bound.addListener(
         f -> {

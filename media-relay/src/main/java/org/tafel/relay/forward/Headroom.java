@@ -14,19 +14,14 @@ public final class Headroom {
    * bytes before its reader index and {@code tail} writable bytes after, taking ownership of {@code
    * payload}; or null when the payload has no such room (the caller copies).
    */
-  public static ByteBuf expand(ByteBuf payload, int need, int tail) {
+  public static ByteBuf expand(ByteBuf payload, ByteBuf root, int need, int tail) {
     if (payload.readerIndex() >= need && payload.writableBytes() >= tail) {
       return payload;
     }
-    // Derived and leak-aware buffers wrap the pooled root; find it. Each derived buffer counts
-    // its own references and holds one on the root, so a slice of the root taken here and the
-    // release of the payload keep the counts exact.
-    ByteBuf root = payload.unwrap();
-    if (root == null) {
+    // The root may be wrapped (leak detection) and the payload derived from it twice; slicing the
+    // root through its outermost wrapper keeps every reference count and leak tracker exact.
+    if (root == null || root.refCnt() == 0 || innermost(root) != innermost(payload)) {
       return null;
-    }
-    while (root.unwrap() != null) {
-      root = root.unwrap();
     }
     int offset;
     if (payload.hasMemoryAddress() && root.hasMemoryAddress()) {
@@ -49,5 +44,13 @@ public final class Headroom {
     view.setIndex(need, need + len);
     payload.release();
     return view;
+  }
+
+  private static ByteBuf innermost(ByteBuf b) {
+    ByteBuf inner = b;
+    while (inner.unwrap() != null) {
+      inner = inner.unwrap();
+    }
+    return inner;
   }
 }

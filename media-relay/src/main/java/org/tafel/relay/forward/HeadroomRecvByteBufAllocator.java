@@ -19,8 +19,20 @@ public final class HeadroomRecvByteBufAllocator extends DefaultMaxMessagesRecvBy
   /** Largest datagram a relay socket receives whole; larger ones arrive truncated and drop. */
   public static final int MAX_DATAGRAM = 4096 - HEADROOM - 4;
 
+  private ByteBuf lastRoot;
+
+  /** One instance per relay socket: it remembers the root of the buffer it handed out last. */
   public HeadroomRecvByteBufAllocator() {
     super(16);
+  }
+
+  /**
+   * The root buffer of the most recent receive buffer. The transport reads one datagram into each
+   * buffer and fires it before allocating the next, so during {@code channelRead} this is the root
+   * of the datagram being handled. Only the channel's event loop calls this.
+   */
+  public ByteBuf lastRoot() {
+    return lastRoot;
   }
 
   @Override
@@ -31,6 +43,7 @@ public final class HeadroomRecvByteBufAllocator extends DefaultMaxMessagesRecvBy
         ByteBuf root = alloc.directBuffer(HEADROOM + MAX_DATAGRAM + 4);
         ByteBuf view = root.retainedSlice(HEADROOM, MAX_DATAGRAM);
         root.release();
+        lastRoot = root;
         view.clear();
         return view;
       }

@@ -25,10 +25,16 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
   private final RelayMetrics metrics;
   private final Allocation allocation;
   private final AllocationLifecycle lifecycle;
+  private final HeadroomRecvByteBufAllocator receiveBuffers;
   private boolean flushPending;
 
-  public PeerForwarder(RelayContext ctx, Allocation allocation, AllocationLifecycle lifecycle) {
+  public PeerForwarder(
+      RelayContext ctx,
+      Allocation allocation,
+      AllocationLifecycle lifecycle,
+      HeadroomRecvByteBufAllocator receiveBuffers) {
     this.ctx = ctx;
+    this.receiveBuffers = receiveBuffers;
     this.metrics = ctx.metrics();
     this.allocation = allocation;
     this.lifecycle = lifecycle;
@@ -102,7 +108,7 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
   }
 
   private ByteBuf withRoom(ByteBuf payload, int need, int tail) {
-    ByteBuf out = Headroom.expand(payload, need, tail);
+    ByteBuf out = Headroom.expand(payload, receiveBuffers.lastRoot(), need, tail);
     if (out != null) {
       return out;
     }
