@@ -103,8 +103,7 @@ public final class RelayServer implements AutoCloseable {
               quota,
               new RelayPortPool(config.relayPortMin(), config.relayPortMax()),
               policy,
-              transports.datagramChannel(),
-              transports::epoll);
+              transports.datagramChannel());
       dispatcher = new StunDispatcher(context);
       // The listeners' own ports are protected too; with port 0 they are known only now.
       turnPort = bindUdp(threads, config.turnPort());

@@ -1,9 +1,7 @@
 package org.tafel.relay.dispatch;
 
-import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramChannel;
 import java.time.Clock;
-import java.util.function.Supplier;
 import org.tafel.relay.RelayConfig;
 import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.allocation.RelayPortPool;
@@ -24,14 +22,9 @@ public record RelayContext(
     AllocationQuota quota,
     RelayPortPool ports,
     PeerPolicy policy,
-    Class<? extends DatagramChannel> datagramChannelClass,
-    Supplier<Boolean> epoll) {
+    Class<? extends DatagramChannel> datagramChannelClass) {
 
   public long nowMillis() {
     return clock.millis();
-  }
-
-  static boolean isOpen(Channel c) {
-    return c != null && c.isActive();
   }
 }

@@ -14,7 +14,6 @@ import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.RelayMetrics.DropReason;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.RelayContext;
-import org.tafel.relay.policy.PeerPolicy;
 
 /**
  * Client to peer: ChannelData (RFC 8656 §12.4) and Send indications (§11.2). The payload is sliced
@@ -104,15 +103,8 @@ public final class ClientForwarder {
   }
 
   private void send(Allocation a, InetSocketAddress peer, ByteBuf payload, long nowMillis) {
-    if (!a.hasPermission(peer.getAddress(), nowMillis)) {
+    if (!PeerGate.admits(a, peer, nowMillis, ctx.policy(), metrics)) {
       payload.release();
-      metrics.drop(DropReason.NO_PERMISSION);
-      return;
-    }
-    if (ctx.policy().check(peer.getAddress(), peer.getPort()) != PeerPolicy.Verdict.ALLOWED) {
-      payload.release();
-      metrics.deniedPeers.increment();
-      metrics.drop(DropReason.PEER_POLICY);
       return;
     }
     int len = payload.readableBytes();

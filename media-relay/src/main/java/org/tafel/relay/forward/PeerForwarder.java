@@ -12,7 +12,6 @@ import org.tafel.relay.RelayMetrics.DropReason;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.AllocationLifecycle;
 import org.tafel.relay.dispatch.RelayContext;
-import org.tafel.relay.policy.PeerPolicy;
 import org.tafel.relay.transport.ClientLink;
 
 /**
@@ -51,15 +50,8 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
       return;
     }
     long now = ctx.nowMillis();
-    if (!a.hasPermission(peer.getAddress(), now)) {
+    if (!PeerGate.admits(a, peer, now, ctx.policy(), metrics)) {
       payload.release();
-      metrics.drop(DropReason.NO_PERMISSION);
-      return;
-    }
-    if (ctx.policy().check(peer.getAddress(), peer.getPort()) != PeerPolicy.Verdict.ALLOWED) {
-      payload.release();
-      metrics.deniedPeers.increment();
-      metrics.drop(DropReason.PEER_POLICY);
       return;
     }
     int len = payload.readableBytes();
