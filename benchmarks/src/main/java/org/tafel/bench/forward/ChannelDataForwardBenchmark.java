@@ -39,7 +39,12 @@ import org.tafel.relay.forward.HeadroomRecvByteBufAllocator;
 @Measurement(iterations = 5, time = 2)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms512m", "-Xmx512m"})
+    jvmArgsAppend = {
+      "-Dio.netty.leakDetection.level=disabled",
+      "-Dio.netty.allocator.useCacheForAllThreads=true",
+      "-Xms512m",
+      "-Xmx512m"
+    })
 public class ChannelDataForwardBenchmark {
   private static final int CHANNEL = 0x4000;
   private static final int PEER_IPV4 = 0x7f000001;
@@ -79,6 +84,15 @@ public class ChannelDataForwardBenchmark {
     view.clear();
     view.writerIndex(payloadSize);
     return view;
+  }
+
+  /** The receive buffer alone: pooled root, retained slice past the headroom, release. */
+  @Benchmark
+  public int receiveAndRelease() {
+    ByteBuf b = receive();
+    int n = b.readableBytes();
+    b.release();
+    return n;
   }
 
   /** Peer to client: receive, find the headroom, write the ChannelData header in place, release. */

@@ -34,7 +34,12 @@ import org.tafel.protocol.stun.TurnCredentials;
 @Measurement(iterations = 5, time = 2)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Xms512m", "-Xmx512m"})
+    jvmArgsAppend = {
+      "-Dio.netty.leakDetection.level=disabled",
+      "-Dio.netty.allocator.useCacheForAllThreads=true",
+      "-Xms512m",
+      "-Xmx512m"
+    })
 public class StunDecodeBenchmark {
   static final String SECRET = "logen";
   static final String USERNAME = "1735689600:alice";
