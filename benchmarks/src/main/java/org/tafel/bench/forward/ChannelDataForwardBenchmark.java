@@ -56,6 +56,7 @@ public class ChannelDataForwardBenchmark {
   private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
   private ByteBuf reused;
   private ByteBuf clientFrame;
+  private ByteBuf lastRoot;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -72,7 +73,10 @@ public class ChannelDataForwardBenchmark {
     clientFrame.release();
   }
 
-  /** A receive buffer as the relay socket's allocator lays it out, holding one datagram. */
+  /**
+   * A receive buffer as the relay socket's allocator lays it out, holding one datagram; its root is
+   * remembered as {@code HeadroomRecvByteBufAllocator.lastRoot()} remembers it.
+   */
   private ByteBuf receive() {
     ByteBuf root =
         alloc.directBuffer(
@@ -81,6 +85,7 @@ public class ChannelDataForwardBenchmark {
         root.retainedSlice(
             HeadroomRecvByteBufAllocator.HEADROOM, HeadroomRecvByteBufAllocator.MAX_DATAGRAM);
     root.release();
+    lastRoot = root;
     view.clear();
     view.writerIndex(payloadSize);
     return view;
@@ -98,7 +103,7 @@ public class ChannelDataForwardBenchmark {
   /** Peer to client: receive, find the headroom, write the ChannelData header in place, release. */
   @Benchmark
   public int peerToClientChannelData() {
-    ByteBuf out = Headroom.expand(receive(), TurnFraming.CHANNEL_DATA_HEADER, 3);
+    ByteBuf out = Headroom.expand(receive(), lastRoot, TurnFraming.CHANNEL_DATA_HEADER, 3);
     TurnFraming.prependChannelDataHeader(out, CHANNEL);
     int first = out.getInt(out.readerIndex());
     out.release();
@@ -108,7 +113,7 @@ public class ChannelDataForwardBenchmark {
   /** Peer to client over TCP/TLS: as above plus the padding to 4 bytes (RFC 8656 §12.5). */
   @Benchmark
   public int peerToClientChannelDataStream() {
-    ByteBuf out = Headroom.expand(receive(), TurnFraming.CHANNEL_DATA_HEADER, 3);
+    ByteBuf out = Headroom.expand(receive(), lastRoot, TurnFraming.CHANNEL_DATA_HEADER, 3);
     TurnFraming.prependChannelDataHeader(out, CHANNEL);
     TurnFraming.padTo4(out);
     int first = out.getInt(out.readerIndex());
@@ -119,7 +124,7 @@ public class ChannelDataForwardBenchmark {
   /** Peer to client without a channel: a Data indication (IPv4 peer) written in place. */
   @Benchmark
   public int peerToClientDataIndication() {
-    ByteBuf out = Headroom.expand(receive(), TurnFraming.DATA_INDICATION_HEADROOM, 3);
+    ByteBuf out = Headroom.expand(receive(), lastRoot, TurnFraming.DATA_INDICATION_HEADROOM, 3);
     TurnFraming.prependDataIndication(out, PEER_IPV4, PEER_PORT);
     int first = out.getInt(out.readerIndex());
     out.release();
