@@ -53,6 +53,15 @@ class ServeProcessTest {
   }
 
   @Test
+  void sigtermStopsCleanly(@TempDir Path data) {
+    try (ServerProcess server = ServerProcess.start(data, "--only", "relay")) {
+      server.terminate();
+      assertEquals(143, server.awaitExit(EXIT_TIMEOUT), server.output());
+      assertTrue(server.stderr().contains("stopped"), server.output());
+    }
+  }
+
+  @Test
   void withNoServiceStartedAdminAnswersHealthy(@TempDir Path data) throws Exception {
     try (ServerProcess server = ServerProcess.start(data, "--only", "signaling")) {
       assertEquals(List.of("admin"), List.copyOf(server.ports().keySet()));

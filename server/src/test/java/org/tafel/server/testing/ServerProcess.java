@@ -158,6 +158,14 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends SIGTERM and leaves the pipes open ({@link Process#destroy()} would also close stdin, so
+   * the child could stop for that reason instead). A JVM stopped this way exits with 143.
+   */
+  public void terminate() {
+    process.toHandle().destroy();
+  }
+
   /** Waits for the child to exit; returns its exit code, or fails with its output. */
   public int awaitExit(Duration timeout) {
     try {
