@@ -238,7 +238,7 @@ public final class RelayServer implements AutoCloseable {
               config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile())
           .build();
     }
-    SelfSignedCertificate ssc = new SelfSignedCertificate("localhost");
+    SelfSignedCertificate ssc = new SelfSignedCertificate("localhost", "EC", 256);
     LOG.info("relay TLS: no certificate configured, using a self-signed one for development");
     return SslContextBuilder.forServer(ssc.certificate(), ssc.privateKey()).build();
   }
