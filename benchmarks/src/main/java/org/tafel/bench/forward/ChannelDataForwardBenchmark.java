@@ -42,6 +42,7 @@ import org.tafel.relay.forward.HeadroomRecvByteBufAllocator;
     jvmArgsAppend = {
       "-Dio.netty.leakDetection.level=disabled",
       "-Dio.netty.allocator.useCacheForAllThreads=true",
+      "-Dio.netty.recycler.batchFastThreadLocalOnly=false",
       "-Xms512m",
       "-Xmx512m"
     })

@@ -37,6 +37,7 @@ import org.tafel.protocol.stun.TurnCredentials;
     jvmArgsAppend = {
       "-Dio.netty.leakDetection.level=disabled",
       "-Dio.netty.allocator.useCacheForAllThreads=true",
+      "-Dio.netty.recycler.batchFastThreadLocalOnly=false",
       "-Xms512m",
       "-Xmx512m"
     })
