@@ -21,16 +21,16 @@ import org.tafel.protocol.stun.TurnCredentials;
  * A deliberately small TURN client over a real UDP socket, able to send requests a well-behaved
  * client never would. Responses are decoded with the protocol codec into a {@link Response}.
  */
-final class RawTurnClient implements AutoCloseable {
+public final class RawTurnClient implements AutoCloseable {
   /** A decoded response: class, error code (0 on success), and the raw bytes. */
-  record Response(StunClass cls, int method, int errorCode, byte[] raw) {
+  public record Response(StunClass cls, int method, int errorCode, byte[] raw) {
     StunMessage parse(ByteBuf holder) throws Exception {
       StunMessage m = new StunMessage();
       m.parse(holder);
       return m;
     }
 
-    String string(int type) throws Exception {
+    public String string(int type) throws Exception {
       ByteBuf b = Unpooled.wrappedBuffer(raw);
       StunMessage m = new StunMessage();
       m.parse(b);
@@ -38,7 +38,7 @@ final class RawTurnClient implements AutoCloseable {
       return i < 0 ? null : m.readString(i, 1024);
     }
 
-    InetSocketAddress xorAddress(int type) throws Exception {
+    public InetSocketAddress xorAddress(int type) throws Exception {
       ByteBuf b = Unpooled.wrappedBuffer(raw);
       StunMessage m = new StunMessage();
       m.parse(b);
@@ -46,7 +46,7 @@ final class RawTurnClient implements AutoCloseable {
       return i < 0 ? null : m.readXorAddress(i);
     }
 
-    boolean has(int type) throws Exception {
+    public boolean has(int type) throws Exception {
       ByteBuf b = Unpooled.wrappedBuffer(raw);
       StunMessage m = new StunMessage();
       m.parse(b);
@@ -54,38 +54,38 @@ final class RawTurnClient implements AutoCloseable {
     }
   }
 
-  final DatagramSocket socket;
+  public final DatagramSocket socket;
   final InetSocketAddress server;
   String username;
   String password;
   String realm = RelayFixture.REALM;
   String nonce;
 
-  RawTurnClient(int serverPort) throws IOException {
+  public RawTurnClient(int serverPort) throws IOException {
     socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     socket.setSoTimeout(3000);
     server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
   }
 
   /** TURN REST credentials from the shared secret, valid for an hour. */
-  RawTurnClient restUser(String secret, String name) {
+  public RawTurnClient restUser(String secret, String name) {
     username = (System.currentTimeMillis() / 1000 + 3600) + ":" + name;
     password = TurnCredentials.restPassword(secret.getBytes(StandardCharsets.UTF_8), username);
     return this;
   }
 
-  RawTurnClient staticUser(String name, String pass) {
+  public RawTurnClient staticUser(String name, String pass) {
     username = name;
     password = pass;
     return this;
   }
 
-  void sendRaw(byte[] bytes) throws IOException {
+  public void sendRaw(byte[] bytes) throws IOException {
     socket.send(new DatagramPacket(bytes, bytes.length, server));
   }
 
   /** Builds a message; {@code signed} adds USERNAME, REALM, NONCE, MESSAGE-INTEGRITY. */
-  byte[] build(int method, StunClass cls, boolean signed, Consumer<StunWriter> body) {
+  public byte[] build(int method, StunClass cls, boolean signed, Consumer<StunWriter> body) {
     ByteBuf out = Unpooled.buffer(1500);
     StunWriter w =
         new StunWriter().beginRandomTransaction(out, StunMethod.messageType(method, cls));
@@ -103,7 +103,7 @@ final class RawTurnClient implements AutoCloseable {
     return bytes;
   }
 
-  Response receive() throws Exception {
+  public Response receive() throws Exception {
     byte[] buf = new byte[65536];
     DatagramPacket p = new DatagramPacket(buf, buf.length);
     socket.receive(p);
@@ -120,7 +120,7 @@ final class RawTurnClient implements AutoCloseable {
   }
 
   /** Waits for a datagram and returns its bytes, or null on timeout. */
-  byte[] receiveRaw(int timeoutMillis) throws IOException {
+  public byte[] receiveRaw(int timeoutMillis) throws IOException {
     socket.setSoTimeout(timeoutMillis);
     try {
       byte[] buf = new byte[65536];
@@ -134,44 +134,44 @@ final class RawTurnClient implements AutoCloseable {
     }
   }
 
-  Response request(int method, boolean signed, Consumer<StunWriter> body) throws Exception {
+  public Response request(int method, boolean signed, Consumer<StunWriter> body) throws Exception {
     sendRaw(build(method, StunClass.REQUEST, signed, body));
     return receive();
   }
 
   /** Gets a nonce from the 401 challenge. */
-  void challenge() throws Exception {
+  public void challenge() throws Exception {
     Response r = request(StunMethod.ALLOCATE, false, w -> w.addRequestedTransport(17));
     nonce = r.string(StunAttribute.NONCE);
   }
 
   /** Allocate with credentials, answering the challenge first. */
-  Response allocate() throws Exception {
+  public Response allocate() throws Exception {
     if (nonce == null) {
       challenge();
     }
     return request(StunMethod.ALLOCATE, true, w -> w.addRequestedTransport(17));
   }
 
-  Response createPermission(InetSocketAddress peer) throws Exception {
+  public Response createPermission(InetSocketAddress peer) throws Exception {
     return request(
         StunMethod.CREATE_PERMISSION,
         true,
         w -> w.addXorAddress(StunAttribute.XOR_PEER_ADDRESS, peer));
   }
 
-  Response channelBind(int channel, InetSocketAddress peer) throws Exception {
+  public Response channelBind(int channel, InetSocketAddress peer) throws Exception {
     return request(
         StunMethod.CHANNEL_BIND,
         true,
         w -> w.addChannelNumber(channel).addXorAddress(StunAttribute.XOR_PEER_ADDRESS, peer));
   }
 
-  Response refresh(int lifetime) throws Exception {
+  public Response refresh(int lifetime) throws Exception {
     return request(StunMethod.REFRESH, true, w -> w.addUint32(StunAttribute.LIFETIME, lifetime));
   }
 
-  void sendIndication(InetSocketAddress peer, byte[] data) throws IOException {
+  public void sendIndication(InetSocketAddress peer, byte[] data) throws IOException {
     sendRaw(
         build(
             StunMethod.SEND,
@@ -182,7 +182,7 @@ final class RawTurnClient implements AutoCloseable {
                     .addBytes(StunAttribute.DATA, data)));
   }
 
-  void channelData(int channel, byte[] data) throws IOException {
+  public void channelData(int channel, byte[] data) throws IOException {
     byte[] out = new byte[4 + data.length];
     out[0] = (byte) (channel >> 8);
     out[1] = (byte) channel;
