@@ -105,6 +105,10 @@ public final class RelayServer implements AutoCloseable {
               policy,
               transports.datagramChannel());
       dispatcher = new StunDispatcher(context);
+      registry.gauge(
+          "tafel_relay_ports_in_use", "Relay ports taken from the pool.", context.ports()::inUse);
+      registry.gauge(
+          "tafel_relay_ports_capacity", "Relay ports in the pool.", context.ports()::capacity);
       // The listeners' own ports are protected too; with port 0 they are known only now.
       turnPort = bindUdp(threads, config.turnPort());
       policy.protectPort(turnPort);
