@@ -26,7 +26,8 @@ import org.tafel.protocol.stun.StunMethod;
  * java -cp benchmarks/target/tafel-benchmarks.jar org.tafel.bench.load.TurnLoad \
  *     --server 127.0.0.1:3478 --secret s3cret --allocations 10000 --rate 1 --seconds 60 \
  *     --peer 127.0.0.1:34800 [--tcp] [--size 160] [--window 200] [--threads 2] \
- *     [--lifetime 600] [--perm-refresh 120] [--client-ports 20000-31999] [--hold-file PATH]
+ *     [--lifetime 600] [--refresh-every S] [--perm-refresh 120] [--client-ports 20000-31999] \
+ *     [--hold-file PATH] [--hold-max 600]
  * </pre>
  *
  * <p>Phases: (1) open N sockets (untimed; UDP sockets are connected, each its own 5-tuple); (2)
@@ -38,8 +39,10 @@ import org.tafel.protocol.stun.StunMethod;
  * must echo; then 2 s to drain; <b>loss</b> = sent − echoes received, RTT p50/p99/max; (4) with
  * {@code --hold-file}, prints {@code HOLDING} and keeps the allocations (refreshed) until that file
  * exists, so that a script can measure the server; (5) frees every allocation (Refresh 0).
- * Allocations are refreshed at half their granted lifetime and permissions and channels every
- * {@code --perm-refresh} seconds while they live. Prints a final {@code RESULT key=value ...} line.
+ * Allocations are refreshed every {@code --refresh-every} seconds (default: half their granted
+ * lifetime) and permissions and channels (CreatePermission + ChannelBind) every {@code
+ * --perm-refresh} seconds while they live; failures are counted. Prints a final {@code RESULT
+ * key=value ...} line.
  */
 public final class TurnLoad {
   private TurnLoad() {}
@@ -57,6 +60,7 @@ public final class TurnLoad {
     int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
     int lifetime = 600;
     int permRefresh = 120;
+    int refreshEvery = 0;
     int clientMin = 0;
     int clientMax = 0;
     String holdFile = null;
@@ -79,6 +83,7 @@ public final class TurnLoad {
         case "--threads" -> threads = Integer.parseInt(v);
         case "--lifetime" -> lifetime = Integer.parseInt(v);
         case "--perm-refresh" -> permRefresh = Integer.parseInt(v);
+        case "--refresh-every" -> refreshEvery = Integer.parseInt(v);
         case "--client-ports" -> {
           String[] mm = v.split("-");
           clientMin = Integer.parseInt(mm[0]);
@@ -91,7 +96,7 @@ public final class TurnLoad {
                 "argument: "
                     + args[i]
                     + " (expected: --server, --peer, --secret, --allocations, --rate, --seconds,"
-                    + " --tcp, --size, --window, --threads, --lifetime, --perm-refresh,"
+                    + " --tcp, --size, --window, --threads, --lifetime, --perm-refresh, --refresh-every,"
                     + " --client-ports, --hold-file, --hold-max)");
       }
       i++;
@@ -112,6 +117,7 @@ public final class TurnLoad {
             threads,
             lifetime,
             permRefresh,
+            refreshEvery,
             clientMin,
             clientMax,
             holdFile,
@@ -146,6 +152,7 @@ public final class TurnLoad {
     final int threads;
     final int lifetime;
     final int permRefresh;
+    final int refreshEvery;
     final int clientMin;
     final int clientMax;
     final String holdFile;
@@ -178,6 +185,7 @@ public final class TurnLoad {
         int threads,
         int lifetime,
         int permRefresh,
+        int refreshEvery,
         int clientMin,
         int clientMax,
         String holdFile,
@@ -194,6 +202,7 @@ public final class TurnLoad {
       this.threads = threads;
       this.lifetime = lifetime;
       this.permRefresh = permRefresh;
+      this.refreshEvery = refreshEvery;
       this.clientMin = clientMin;
       this.clientMax = clientMax;
       this.holdFile = holdFile;
@@ -408,7 +417,7 @@ public final class TurnLoad {
     }
 
     private void scheduleRefreshes(TurnAllocation a) {
-      int every = Math.max(1, a.grantedLifetime / 2);
+      int every = refreshEvery > 0 ? refreshEvery : Math.max(1, a.grantedLifetime / 2);
       a.refreshTask =
           a.loop.scheduleAtFixedRate(
               () -> a.refresh(lifetime, () -> {}), every, every, TimeUnit.SECONDS);
