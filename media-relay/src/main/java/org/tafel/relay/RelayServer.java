@@ -86,7 +86,11 @@ public final class RelayServer implements AutoCloseable {
           new AllocationQuota(
               config.limits().allocationsPerUser(), config.limits().allocationsTotal());
       metrics.gauges(quota::live);
-      SslContext tls = config.turnsPort() >= 0 ? tlsContext() : null;
+      boolean tls = config.turnsPort() >= 0;
+      if (tls) {
+        tlsContext = tlsContext();
+        watchCertificate();
+      }
       PeerPolicy policy =
           new PeerPolicy(
               config.allowedPeers(),
@@ -103,7 +107,7 @@ public final class RelayServer implements AutoCloseable {
               quota,
               new RelayPortPool(config.relayPortMin(), config.relayPortMax()),
               policy,
-              transports.datagramChannel());
+              transports);
       dispatcher = new StunDispatcher(context);
       registry.gauge(
           "tafel_relay_ports_in_use", "Relay ports taken from the pool.", context.ports()::inUse);
@@ -112,9 +116,9 @@ public final class RelayServer implements AutoCloseable {
       // The listeners' own ports are protected too; with port 0 they are known only now.
       turnPort = bindUdp(threads, config.turnPort());
       policy.protectPort(turnPort);
-      bindTcp(turnPort, null);
-      if (tls != null) {
-        turnsPort = bindTcp(config.turnsPort(), tls);
+      bindTcp(turnPort, false);
+      if (tls) {
+        turnsPort = bindTcp(config.turnsPort(), true);
         policy.protectPort(turnsPort);
       }
       running = true;
@@ -137,6 +141,9 @@ public final class RelayServer implements AutoCloseable {
   }
 
   private StunDispatcher dispatcher;
+  private static final int CERT_CHECK_SECONDS = 10;
+  private volatile SslContext tlsContext;
+  private long certStamp;
 
   private StunDispatcher dispatcher() {
     return dispatcher;
@@ -189,6 +196,7 @@ public final class RelayServer implements AutoCloseable {
       if (transports.epoll()) {
         b.option(EpollChannelOption.SO_REUSEPORT, true);
       }
+      transports.configureListener(b);
       Channel ch = bindOrFail(b.bind(new InetSocketAddress(config.bindAddress(), bound)), bound);
       listeners.add(ch);
       bound = ((InetSocketAddress) ch.localAddress()).getPort();
@@ -196,7 +204,7 @@ public final class RelayServer implements AutoCloseable {
     return bound;
   }
 
-  private int bindTcp(int port, SslContext tls) throws InterruptedException, RelayStartException {
+  private int bindTcp(int port, boolean tls) throws InterruptedException, RelayStartException {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -208,8 +216,8 @@ public final class RelayServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     StunDispatcher d = dispatcher();
-                    if (tls != null) {
-                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    if (tls) {
+                      ch.pipeline().addLast(tlsContext.newHandler(ch.alloc()));
                     }
                     ch.pipeline()
                         .addLast(new IdleStateHandler(STREAM_IDLE_SECONDS, 0, 0))
@@ -234,6 +242,48 @@ public final class RelayServer implements AutoCloseable {
       throw new RelayStartException("relay port " + port + ": " + c, c);
     }
     return f.channel();
+  }
+
+  /**
+   * Reloads a configured certificate when its files change (checked every {@value
+   * #CERT_CHECK_SECONDS} s), so a renewed certificate is used without a restart; connections
+   * already open keep theirs. A file that does not load keeps the old certificate and logs why.
+   */
+  private void watchCertificate() {
+    if (config.tlsCertificate() == null) {
+      return;
+    }
+    certStamp = certificateStamp();
+    group.scheduleAtFixedRate(
+        this::reloadCertificateIfChanged, CERT_CHECK_SECONDS, CERT_CHECK_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Loads the configured certificate again if its files changed; true when it did. */
+  synchronized boolean reloadCertificateIfChanged() {
+    long stamp = certificateStamp();
+    if (stamp == certStamp) {
+      return false;
+    }
+    try {
+      tlsContext = tlsContext();
+      certStamp = stamp;
+      LOG.info("relay TLS: certificate reloaded");
+      return true;
+    } catch (Exception e) {
+      LOG.warn(
+          "relay TLS: certificate changed but does not load, keeping the old one: {}",
+          e.toString());
+      return false;
+    }
+  }
+
+  private long certificateStamp() {
+    try {
+      return java.nio.file.Files.getLastModifiedTime(config.tlsCertificate()).toMillis() * 31
+          + java.nio.file.Files.getLastModifiedTime(config.tlsPrivateKey()).toMillis();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private SslContext tlsContext() throws Exception {

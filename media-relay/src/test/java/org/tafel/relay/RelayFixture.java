@@ -65,6 +65,8 @@ public final class RelayFixture implements AutoCloseable {
     private int relayMin;
     private int relayMax;
     private int turnsPort = -1;
+    private java.nio.file.Path cert;
+    private java.nio.file.Path key;
 
     Builder() {
       relayMin = 20000 + ThreadLocalRandom.current().nextInt(400) * 100;
@@ -102,6 +104,13 @@ public final class RelayFixture implements AutoCloseable {
       return this;
     }
 
+    public Builder tls(java.nio.file.Path certificate, java.nio.file.Path privateKey) {
+      turnsPort = 0;
+      cert = certificate;
+      key = privateKey;
+      return this;
+    }
+
     public RelayFixture start() throws RelayStartException {
       return new RelayFixture(
           new RelayConfig(
@@ -116,8 +125,8 @@ public final class RelayFixture implements AutoCloseable {
               users,
               allow,
               protectedPorts,
-              null,
-              null,
+              cert,
+              key,
               limits,
               2));
     }

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 import org.tafel.relay.quota.TokenBucket;
 import org.tafel.relay.transport.ClientLink;
+import org.tafel.relay.transport.FlushBatch;
 
 /** One allocation. Touched only on the event loop of its client link; no locks. */
 public final class Allocation {
@@ -49,7 +50,7 @@ public final class Allocation {
   private final TokenBucket toClient;
   private ScheduledFuture<?> timer;
   private boolean closed;
-  private boolean relayFlushPending;
+  private FlushBatch.Target relayFlushTarget;
 
   public Allocation(
       ClientLink link,
@@ -103,6 +104,12 @@ public final class Allocation {
 
   public void relayChannel(Channel c) {
     this.relayChannel = c;
+    this.relayFlushTarget = new FlushBatch.Target(c);
+  }
+
+  /** Flushes the relay socket at the end of this loop iteration. */
+  public FlushBatch.Target relayFlushTarget() {
+    return relayFlushTarget;
   }
 
   public long expiresAtMillis() {
@@ -207,18 +214,5 @@ public final class Allocation {
 
   public boolean takeToClient(int bytes, long nowNanos) {
     return toClient == null || toClient.tryTake(bytes, nowNanos);
-  }
-
-  /** Marks the relay channel as needing a flush at the end of this read batch. */
-  public boolean markRelayFlushPending() {
-    if (relayFlushPending) {
-      return false;
-    }
-    relayFlushPending = true;
-    return true;
-  }
-
-  public void relayFlushed() {
-    relayFlushPending = false;
   }
 }

@@ -199,13 +199,14 @@ final class AllocateHandler {
             System.nanoTime());
     p.link().attach(a);
     HeadroomRecvByteBufAllocator receiveBuffers = new HeadroomRecvByteBufAllocator();
-    ChannelFuture bound =
+    Bootstrap b =
         new Bootstrap()
             .group(p.link().eventLoop())
-            .channel(ctx.datagramChannelClass())
+            .channel(ctx.transports().datagramChannel())
             .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers)
-            .handler(new PeerForwarder(ctx, a, lifecycle, receiveBuffers))
-            .bind(new InetSocketAddress(ctx.config().bindAddress(), port));
+            .handler(new PeerForwarder(ctx, a, lifecycle, receiveBuffers));
+    ctx.transports().configureRelaySocket(b);
+    ChannelFuture bound = b.bind(new InetSocketAddress(ctx.config().bindAddress(), port));
     bound.addListener(
         f -> {
           if (!f.isSuccess()) {

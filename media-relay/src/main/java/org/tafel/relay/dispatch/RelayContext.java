@@ -1,6 +1,5 @@
 package org.tafel.relay.dispatch;
 
-import io.netty.channel.socket.DatagramChannel;
 import java.time.Clock;
 import org.tafel.relay.RelayConfig;
 import org.tafel.relay.RelayMetrics;
@@ -10,6 +9,7 @@ import org.tafel.relay.auth.NonceService;
 import org.tafel.relay.auth.RestCredentialStore;
 import org.tafel.relay.policy.PeerPolicy;
 import org.tafel.relay.quota.AllocationQuota;
+import org.tafel.relay.transport.Transports;
 
 /** What every handler shares: configuration, policy, quotas, credentials, metrics, time. */
 public record RelayContext(
@@ -22,7 +22,7 @@ public record RelayContext(
     AllocationQuota quota,
     RelayPortPool ports,
     PeerPolicy policy,
-    Class<? extends DatagramChannel> datagramChannelClass) {
+    Transports transports) {
 
   public long nowMillis() {
     return clock.millis();

@@ -3,9 +3,7 @@ package org.tafel.relay.forward;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.stun.StunMessage;
 import org.tafel.protocol.stun.StunParseException;
@@ -14,6 +12,7 @@ import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.RelayMetrics.DropReason;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.RelayContext;
+import org.tafel.relay.transport.FlushBatch;
 
 /**
  * Client to peer: ChannelData (RFC 8656 §12.4) and Send indications (§11.2). The payload is sliced
@@ -21,14 +20,6 @@ import org.tafel.relay.dispatch.RelayContext;
  * during one read batch are flushed once at its end.
  */
 public final class ClientForwarder {
-  private static final FastThreadLocal<ArrayList<Allocation>> PENDING_FLUSH =
-      new FastThreadLocal<>() {
-        @Override
-        protected ArrayList<Allocation> initialValue() {
-          return new ArrayList<>();
-        }
-      };
-
   private final RelayContext ctx;
   private final RelayMetrics metrics;
 
@@ -117,25 +108,6 @@ public final class ClientForwarder {
     relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
     metrics.packetsClientToPeer.increment();
     metrics.bytesClientToPeer.add(len);
-    if (a.markRelayFlushPending()) {
-      PENDING_FLUSH.get().add(a);
-    }
-  }
-
-  /** Flushes the relay sockets written in this read batch; call from channelReadComplete. */
-  public static void flushPending() {
-    ArrayList<Allocation> pending = PENDING_FLUSH.get();
-    if (pending.isEmpty()) {
-      return;
-    }
-    for (int i = 0; i < pending.size(); i++) {
-      Allocation a = pending.get(i);
-      a.relayFlushed();
-      Channel c = a.relayChannel();
-      if (c != null) {
-        c.flush();
-      }
-    }
-    pending.clear();
+    FlushBatch.mark(a.relayFlushTarget());
   }
 }

@@ -13,6 +13,7 @@ import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.AllocationLifecycle;
 import org.tafel.relay.dispatch.RelayContext;
 import org.tafel.relay.transport.ClientLink;
+import org.tafel.relay.transport.FlushBatch;
 
 /**
  * Peer to client, on the allocation's relay socket: checks the permission and the peer policy per
@@ -25,7 +26,6 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
   private final Allocation allocation;
   private final AllocationLifecycle lifecycle;
   private final HeadroomRecvByteBufAllocator receiveBuffers;
-  private boolean flushPending;
 
   public PeerForwarder(
       RelayContext ctx,
@@ -94,7 +94,7 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
       }
     }
     link.write(out);
-    flushPending = true;
+    FlushBatch.mark(link.flushTarget());
     metrics.packetsPeerToClient.increment();
     metrics.bytesPeerToClient.add(len);
   }
@@ -110,14 +110,6 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
     copy.writeBytes(payload);
     payload.release();
     return copy;
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext c) {
-    if (flushPending) {
-      flushPending = false;
-      allocation.link().flush();
-    }
   }
 
   @Override

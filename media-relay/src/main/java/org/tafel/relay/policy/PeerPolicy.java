@@ -86,6 +86,18 @@ public final class PeerPolicy {
 
   /** The address check, for CreatePermission and ChannelBind. */
   public Verdict checkAddress(InetAddress peer) {
+    if (peer instanceof Inet4Address) {
+      // Inet4Address.hashCode() is the address as an int: the per-datagram path allocates nothing.
+      int ipv4 = peer.hashCode();
+      for (int i = 0; i < allowed.size(); i++) {
+        if (allowed.get(i).containsIpv4(ipv4)) {
+          return Verdict.ALLOWED;
+        }
+      }
+      return SpecialPurposeAddresses.isGloballyReachableIpv4(ipv4)
+          ? Verdict.ALLOWED
+          : Verdict.NOT_GLOBALLY_REACHABLE;
+    }
     InetAddress a = unscoped(peer);
     if (isAllowListed(a) || SpecialPurposeAddresses.isGloballyReachable(a)) {
       return Verdict.ALLOWED;

@@ -19,6 +19,9 @@ public interface ClientLink {
   /** Flushes what {@link #write} queued. */
   void flush();
 
+  /** The batch target that flushes this link's channel at the end of the loop iteration. */
+  FlushBatch.Target flushTarget();
+
   /** True for TCP and TLS, where ChannelData is padded to 4 bytes. */
   boolean stream();
 

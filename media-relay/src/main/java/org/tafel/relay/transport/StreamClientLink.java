@@ -9,10 +9,17 @@ import org.tafel.relay.allocation.Allocation;
 /** A TCP or TLS connection to one client; it carries at most one allocation (RFC 8656 §3.1). */
 public final class StreamClientLink implements ClientLink {
   private final Channel channel;
+  private final FlushBatch.Target flushTarget;
   private Allocation allocation;
 
   public StreamClientLink(Channel channel) {
     this.channel = channel;
+    this.flushTarget = new FlushBatch.Target(channel);
+  }
+
+  @Override
+  public FlushBatch.Target flushTarget() {
+    return flushTarget;
   }
 
   public Allocation allocation() {

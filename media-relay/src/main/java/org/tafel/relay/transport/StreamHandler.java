@@ -7,7 +7,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.AllocationLifecycle;
 import org.tafel.relay.dispatch.StunDispatcher;
-import org.tafel.relay.forward.ClientForwarder;
 
 /** One TCP or TLS client connection. Its allocation ends with the connection (RFC 8656 §3.1). */
 public final class StreamHandler extends ChannelInboundHandlerAdapter {
@@ -34,12 +33,6 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException e) {
       dispatcher.onInternalError(e);
     }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    ClientForwarder.flushPending();
-    ctx.flush();
   }
 
   @Override

@@ -1,11 +1,16 @@
 package org.tafel.relay.transport;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
@@ -25,6 +30,46 @@ public record Transports(
       return new Transports(true, EpollDatagramChannel.class, EpollServerSocketChannel.class);
     }
     return new Transports(false, NioDatagramChannel.class, NioServerSocketChannel.class);
+  }
+
+  /** Largest datagram a UDP listener receives whole when reading batches with recvmmsg. */
+  public static final int LISTENER_MAX_DATAGRAM = 4096;
+
+  private static final int LISTENER_BATCH = 16;
+
+  /**
+   * Socket options for a client-facing UDP listener: with epoll, batched receive (recvmmsg, up to
+   * {@value #LISTENER_BATCH} datagrams per call) and level-triggered readiness.
+   */
+  public void configureListener(Bootstrap b) {
+    if (epoll) {
+      if (Boolean.parseBoolean(System.getProperty("tafel.relay.recvmmsg", "true"))) {
+        b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, LISTENER_MAX_DATAGRAM)
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(LISTENER_MAX_DATAGRAM * LISTENER_BATCH)
+                    .maxMessagesPerRead(Integer.getInteger("tafel.relay.listenerReads", 16)));
+      } else {
+        b.option(
+            ChannelOption.RCVBUF_ALLOCATOR,
+            new FixedRecvByteBufAllocator(2048)
+                .maxMessagesPerRead(Integer.getInteger("tafel.relay.listenerReads", 16)));
+      }
+      configureEpoll(b);
+    }
+  }
+
+  /** Socket options for an allocation's relay socket. */
+  public void configureRelaySocket(Bootstrap b) {
+    if (epoll) {
+      configureEpoll(b);
+    }
+  }
+
+  private static void configureEpoll(Bootstrap b) {
+    if (Boolean.parseBoolean(System.getProperty("tafel.relay.lt", "true"))) {
+      b.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+    }
   }
 
   public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {

@@ -13,15 +13,26 @@ public final class UdpClientLink implements ClientLink {
   private final Channel listener;
   private final InetSocketAddress remote;
   private final Map<InetSocketAddress, Allocation> allocations;
+  private final FlushBatch.Target flushTarget;
 
   /**
    * @param allocations the listener's 5-tuple table, owned by its event loop
+   * @param flushTarget the listener's flush target, shared by all its links
    */
   public UdpClientLink(
-      Channel listener, InetSocketAddress remote, Map<InetSocketAddress, Allocation> allocations) {
+      Channel listener,
+      InetSocketAddress remote,
+      Map<InetSocketAddress, Allocation> allocations,
+      FlushBatch.Target flushTarget) {
     this.listener = listener;
     this.remote = remote;
     this.allocations = allocations;
+    this.flushTarget = flushTarget;
+  }
+
+  @Override
+  public FlushBatch.Target flushTarget() {
+    return flushTarget;
   }
 
   @Override

@@ -8,18 +8,23 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.StunDispatcher;
-import org.tafel.relay.forward.ClientForwarder;
 
 /**
  * One UDP listener channel: looks up the allocation of the sender's 5-tuple (owned by this
- * channel's event loop) and dispatches. Flushes once per read batch.
+ * channel's event loop) and dispatches. Writes are flushed by {@link FlushBatch}.
  */
 public final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
   private final StunDispatcher dispatcher;
   private final HashMap<InetSocketAddress, Allocation> allocations = new HashMap<>();
+  private FlushBatch.Target flushTarget;
 
   public UdpListenerHandler(StunDispatcher dispatcher) {
     this.dispatcher = dispatcher;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    flushTarget = new FlushBatch.Target(ctx.channel());
   }
 
   @Override
@@ -28,7 +33,8 @@ public final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
     InetSocketAddress sender = packet.sender();
     ByteBuf content = packet.content();
     Allocation a = allocations.get(sender);
-    ClientLink link = a != null ? a.link() : new UdpClientLink(ctx.channel(), sender, allocations);
+    ClientLink link =
+        a != null ? a.link() : new UdpClientLink(ctx.channel(), sender, allocations, flushTarget);
     try {
       dispatcher.onFrame(link, a, content);
     } catch (RuntimeException e) {
@@ -36,12 +42,6 @@ public final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
       // garbage now. Counted as malformed.
       dispatcher.onInternalError(e);
     }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    ClientForwarder.flushPending();
-    ctx.flush();
   }
 
   @Override

@@ -1,0 +1,88 @@
+package org.tafel.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DESIGN.md §2: a configured certificate is reloaded when its files change. */
+class TlsCertificateReloadTest {
+
+  private static BigInteger servedSerial(int port) throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (SSLSocket s =
+        (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+      s.startHandshake();
+      return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+  }
+
+  private static void install(SelfSignedCertificate c, Path cert, Path key, long mtime)
+      throws Exception {
+    Files.copy(c.certificate().toPath(), cert, StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(c.privateKey().toPath(), key, StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(cert, FileTime.fromMillis(mtime));
+    Files.setLastModifiedTime(key, FileTime.fromMillis(mtime));
+  }
+
+  @Test
+  void servesARenewedCertificateWithoutRestart(@TempDir Path dir) throws Exception {
+    SelfSignedCertificate first = new SelfSignedCertificate("relay.example", "EC", 256);
+    SelfSignedCertificate second = new SelfSignedCertificate("relay.example", "EC", 256);
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    install(first, cert, key, 1_000_000_000_000L);
+    try (RelayFixture relay = RelayFixture.builder().tls(cert, key).start()) {
+      int port = relay.server.turnsPort();
+      BigInteger before = servedSerial(port);
+      assertEquals(first.cert().getSerialNumber(), before);
+      assertFalse(relay.server.reloadCertificateIfChanged(), "nothing changed yet");
+
+      Files.writeString(key, "not a key");
+      Files.setLastModifiedTime(key, FileTime.fromMillis(1_000_000_100_000L));
+      assertFalse(relay.server.reloadCertificateIfChanged(), "a broken key is not loaded");
+      assertEquals(before, servedSerial(port), "the old certificate stays in use");
+
+      install(second, cert, key, 1_000_000_200_000L);
+      assertTrue(relay.server.reloadCertificateIfChanged());
+      BigInteger after = servedSerial(port);
+      assertNotEquals(before, after);
+      assertEquals(second.cert().getSerialNumber(), after);
+    } finally {
+      first.delete();
+      second.delete();
+    }
+  }
+}
