@@ -211,6 +211,7 @@ public final class RelayServer implements AutoCloseable {
             .channel(transports.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, Transports.ALLOCATOR)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

@@ -41,8 +41,8 @@ import org.tafel.relay.forward.HeadroomRecvByteBufAllocator;
     value = 1,
     jvmArgsAppend = {
       "-Dio.netty.leakDetection.level=disabled",
-      "-Dio.netty.allocator.useCacheForAllThreads=true",
-      "-Dio.netty.recycler.batchFastThreadLocalOnly=false",
+      "-Djmh.executor=CUSTOM",
+      "-Djmh.executor.class=org.tafel.bench.NettyThreadExecutor",
       "-Xms512m",
       "-Xmx512m"
     })

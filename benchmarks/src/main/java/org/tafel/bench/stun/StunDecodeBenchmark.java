@@ -36,8 +36,8 @@ import org.tafel.protocol.stun.TurnCredentials;
     value = 1,
     jvmArgsAppend = {
       "-Dio.netty.leakDetection.level=disabled",
-      "-Dio.netty.allocator.useCacheForAllThreads=true",
-      "-Dio.netty.recycler.batchFastThreadLocalOnly=false",
+      "-Djmh.executor=CUSTOM",
+      "-Djmh.executor.class=org.tafel.bench.NettyThreadExecutor",
       "-Xms512m",
       "-Xmx512m"
     })

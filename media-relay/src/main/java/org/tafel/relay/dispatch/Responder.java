@@ -158,7 +158,7 @@ final class Responder {
   }
 
   private static ByteBuf alloc(ClientLink link) {
-    return io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(MAX_RESPONSE);
+    return org.tafel.relay.transport.Transports.ALLOCATOR.directBuffer(MAX_RESPONSE);
   }
 
   private static void finish(StunWriter w, byte[] key) {
