@@ -183,7 +183,7 @@ public final class RelayServer implements AutoCloseable {
       Bootstrap b =
           new Bootstrap()
               .group(group)
-              .channel(transports.datagramChannel())
+              .channelFactory(transports.datagramFactory(config.bindAddress()))
               .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
               .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
               .handler(
@@ -208,7 +208,7 @@ public final class RelayServer implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
-            .channel(transports.serverChannel())
+            .channelFactory(transports.serverFactory(config.bindAddress()))
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.ALLOCATOR, Transports.ALLOCATOR)

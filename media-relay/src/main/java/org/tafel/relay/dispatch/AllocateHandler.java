@@ -202,7 +202,7 @@ final class AllocateHandler {
     Bootstrap b =
         new Bootstrap()
             .group(p.link().eventLoop())
-            .channel(ctx.transports().datagramChannel())
+            .channelFactory(ctx.transports().datagramFactory(ctx.config().bindAddress()))
             .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers)
             .handler(new PeerForwarder(ctx, a, lifecycle, receiveBuffers));
     ctx.transports().configureRelaySocket(b);

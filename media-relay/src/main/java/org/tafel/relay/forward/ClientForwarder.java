@@ -105,6 +105,11 @@ public final class ClientForwarder {
       return;
     }
     Channel relay = a.relayChannel();
+    if (!relay.isWritable()) {
+      payload.release();
+      metrics.drop(DropReason.WRITE_BACKLOG);
+      return;
+    }
     relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
     metrics.packetsClientToPeer.increment();
     metrics.bytesClientToPeer.add(len);

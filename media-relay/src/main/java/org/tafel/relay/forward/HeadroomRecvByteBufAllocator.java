@@ -23,7 +23,7 @@ public final class HeadroomRecvByteBufAllocator extends DefaultMaxMessagesRecvBy
 
   /** One instance per relay socket: it remembers the root of the buffer it handed out last. */
   public HeadroomRecvByteBufAllocator() {
-    super(Integer.getInteger("tafel.relay.relayReads", 16));
+    super(16);
   }
 
   /**

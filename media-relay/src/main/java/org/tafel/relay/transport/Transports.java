@@ -3,22 +3,26 @@ package org.tafel.relay.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.concurrent.ThreadFactory;
 
 /** Native epoll where available (batched reads, SO_REUSEPORT), NIO elsewhere. */
@@ -38,6 +42,10 @@ public record Transports(
   public static final int LISTENER_MAX_DATAGRAM = 4096;
 
   private static final int LISTENER_BATCH = 16;
+  private static final int LISTENER_WRITE_LOW = 2 * 1024 * 1024;
+  private static final int LISTENER_WRITE_HIGH = 4 * 1024 * 1024;
+  private static final int RELAY_WRITE_LOW = 256 * 1024;
+  private static final int RELAY_WRITE_HIGH = 512 * 1024;
 
   /**
    * The pooled allocator with per-thread caches: on event-loop threads a datagram's buffers are
@@ -47,40 +55,52 @@ public record Transports(
   public static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
   /**
-   * Socket options for a client-facing UDP listener: with epoll, batched receive (recvmmsg, up to
-   * {@value #LISTENER_BATCH} datagrams per call) and level-triggered readiness.
+   * Socket options for a client-facing UDP listener: pooled buffers, a write high-water mark that
+   * holds one loop iteration's burst, and with epoll batched receive (recvmmsg, up to {@value
+   * #LISTENER_BATCH} datagrams of at most {@value #LISTENER_MAX_DATAGRAM} bytes per call).
    */
   public void configureListener(Bootstrap b) {
     b.option(ChannelOption.ALLOCATOR, ALLOCATOR);
+    // A listener carries every client of its loop; writes are flushed once per loop iteration, so
+    // one iteration's burst must fit below the high mark, or datagrams are dropped as backlog.
+    b.option(
+        ChannelOption.WRITE_BUFFER_WATER_MARK,
+        new WriteBufferWaterMark(LISTENER_WRITE_LOW, LISTENER_WRITE_HIGH));
     if (epoll) {
-      if (Boolean.parseBoolean(System.getProperty("tafel.relay.recvmmsg", "true"))) {
-        b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, LISTENER_MAX_DATAGRAM)
-            .option(
-                ChannelOption.RCVBUF_ALLOCATOR,
-                new FixedRecvByteBufAllocator(LISTENER_MAX_DATAGRAM * LISTENER_BATCH)
-                    .maxMessagesPerRead(Integer.getInteger("tafel.relay.listenerReads", 16)));
-      } else {
-        b.option(
-            ChannelOption.RCVBUF_ALLOCATOR,
-            new FixedRecvByteBufAllocator(2048)
-                .maxMessagesPerRead(Integer.getInteger("tafel.relay.listenerReads", 16)));
-      }
-      configureEpoll(b);
+      // recvmmsg: one call reads what has queued up, instead of one recvmsg per datagram.
+      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, LISTENER_MAX_DATAGRAM)
+          .option(
+              ChannelOption.RCVBUF_ALLOCATOR,
+              new FixedRecvByteBufAllocator(LISTENER_MAX_DATAGRAM * LISTENER_BATCH));
     }
   }
 
   /** Socket options for an allocation's relay socket. */
   public void configureRelaySocket(Bootstrap b) {
     b.option(ChannelOption.ALLOCATOR, ALLOCATOR);
-    if (epoll) {
-      configureEpoll(b);
-    }
+    b.option(
+        ChannelOption.WRITE_BUFFER_WATER_MARK,
+        new WriteBufferWaterMark(RELAY_WRITE_LOW, RELAY_WRITE_HIGH));
   }
 
-  private static void configureEpoll(Bootstrap b) {
-    if (Boolean.parseBoolean(System.getProperty("tafel.relay.lt", "true"))) {
-      b.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
+  /**
+   * A channel factory for UDP sockets of the bind address's family. With epoll and an IPv4 bind
+   * address the sockets are plain AF_INET, not dual-stack AF_INET6 with mapped addresses: the
+   * kernel's IPv4 path is shorter and no address is translated per datagram.
+   */
+  public ChannelFactory<DatagramChannel> datagramFactory(InetAddress bind) {
+    if (epoll && bind instanceof Inet4Address) {
+      return () -> new EpollDatagramChannel(SocketProtocolFamily.INET);
     }
+    return epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+  }
+
+  /** A channel factory for TCP listeners of the bind address's family (see above). */
+  public ChannelFactory<ServerSocketChannel> serverFactory(InetAddress bind) {
+    if (epoll && bind instanceof Inet4Address) {
+      return () -> new EpollServerSocketChannel(SocketProtocolFamily.INET);
+    }
+    return epoll ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
   }
 
   public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
