@@ -17,7 +17,10 @@ public final class RelayMetrics {
     BANDWIDTH("bandwidth"),
     OVERSIZE("oversize"),
     UNEXPECTED_MESSAGE("unexpected_message"),
-    WRITE_BACKLOG("write_backlog");
+    /** The client's listener or connection was over its write high mark. */
+    WRITE_BACKLOG("write_backlog"),
+    /** The allocation's relay socket was over its write high mark. */
+    RELAY_BACKLOG("relay_backlog");
 
     final String label;
 

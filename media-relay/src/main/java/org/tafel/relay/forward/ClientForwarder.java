@@ -107,7 +107,7 @@ public final class ClientForwarder {
     Channel relay = a.relayChannel();
     if (!relay.isWritable()) {
       payload.release();
-      metrics.drop(DropReason.WRITE_BACKLOG);
+      metrics.drop(DropReason.RELAY_BACKLOG);
       return;
     }
     relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
