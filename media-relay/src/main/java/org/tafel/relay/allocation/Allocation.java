@@ -25,6 +25,10 @@ public final class Allocation {
       this.peer = peer;
       this.expiresAtMillis = expiresAtMillis;
     }
+
+    public boolean live(long nowMillis) {
+      return expiresAtMillis > nowMillis;
+    }
   }
 
   private static final class Permission {
@@ -39,7 +43,6 @@ public final class Allocation {
   private final String username;
   private final byte[] key;
   private final byte[] transactionId;
-  private final int relayPort;
   private final InetSocketAddress relayedAddress;
   private Channel relayChannel;
   private long expiresAtMillis;
@@ -57,7 +60,6 @@ public final class Allocation {
       String username,
       byte[] key,
       byte[] transactionId,
-      int relayPort,
       InetSocketAddress relayedAddress,
       long expiresAtMillis,
       long bytesPerSecond,
@@ -66,7 +68,6 @@ public final class Allocation {
     this.username = username;
     this.key = key;
     this.transactionId = transactionId;
-    this.relayPort = relayPort;
     this.relayedAddress = relayedAddress;
     this.expiresAtMillis = expiresAtMillis;
     this.toPeer = bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, nowNanos) : null;
@@ -91,7 +92,7 @@ public final class Allocation {
   }
 
   public int relayPort() {
-    return relayPort;
+    return relayedAddress.getPort();
   }
 
   public InetSocketAddress relayedAddress() {
@@ -180,10 +181,6 @@ public final class Allocation {
     }
   }
 
-  public boolean channelLive(ChannelBinding b, long nowMillis) {
-    return b.expiresAtMillis > nowMillis;
-  }
-
   /** Removes expired permissions and channel bindings; returns the earliest expiry left. */
   public long purgeExpired(long nowMillis) {
     long next = expiresAtMillis;
@@ -208,11 +205,13 @@ public final class Allocation {
     return next;
   }
 
-  public boolean takeToPeer(int bytes, long nowNanos) {
-    return toPeer == null || toPeer.tryTake(bytes, nowNanos);
+  /** Bandwidth toward the peer; reads the clock only when a limit is configured. */
+  public boolean takeToPeer(int bytes) {
+    return toPeer == null || toPeer.tryTake(bytes, System.nanoTime());
   }
 
-  public boolean takeToClient(int bytes, long nowNanos) {
-    return toClient == null || toClient.tryTake(bytes, nowNanos);
+  /** Bandwidth toward the client; reads the clock only when a limit is configured. */
+  public boolean takeToClient(int bytes) {
+    return toClient == null || toClient.tryTake(bytes, System.nanoTime());
   }
 }

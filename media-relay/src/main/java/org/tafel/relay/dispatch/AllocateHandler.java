@@ -192,7 +192,6 @@ final class AllocateHandler {
             p.who().username(),
             p.who().key(),
             p.tid(),
-            port,
             relayed,
             ctx.nowMillis() + p.lifetimeMillis(),
             ctx.config().limits().bytesPerSecondPerAllocation(),

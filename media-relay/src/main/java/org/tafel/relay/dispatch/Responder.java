@@ -10,6 +10,7 @@ import org.tafel.protocol.stun.StunMessage;
 import org.tafel.protocol.stun.StunMethod;
 import org.tafel.protocol.stun.StunWriter;
 import org.tafel.relay.transport.ClientLink;
+import org.tafel.relay.transport.Transports;
 
 /** Builds and sends responses: success with MESSAGE-INTEGRITY, errors with their attributes. */
 final class Responder {
@@ -20,52 +21,44 @@ final class Responder {
     this.ctx = ctx;
   }
 
-  /** Attributes this server understands (RFC 8489 §14, RFC 8656 §18). */
-  static boolean isKnown(int type) {
-    return switch (type) {
-      case StunAttribute.MAPPED_ADDRESS,
-          StunAttribute.USERNAME,
-          StunAttribute.MESSAGE_INTEGRITY,
-          StunAttribute.ERROR_CODE,
-          StunAttribute.UNKNOWN_ATTRIBUTES,
-          StunAttribute.CHANNEL_NUMBER,
-          StunAttribute.LIFETIME,
-          StunAttribute.XOR_PEER_ADDRESS,
-          StunAttribute.DATA,
-          StunAttribute.REALM,
-          StunAttribute.NONCE,
-          StunAttribute.XOR_RELAYED_ADDRESS,
-          StunAttribute.REQUESTED_ADDRESS_FAMILY,
-          StunAttribute.EVEN_PORT,
-          StunAttribute.REQUESTED_TRANSPORT,
-          StunAttribute.DONT_FRAGMENT,
-          StunAttribute.MESSAGE_INTEGRITY_SHA256,
-          StunAttribute.PASSWORD_ALGORITHM,
-          StunAttribute.XOR_MAPPED_ADDRESS,
-          StunAttribute.RESERVATION_TOKEN,
-          StunAttribute.PRIORITY,
-          StunAttribute.USE_CANDIDATE ->
-          true;
-      default -> !StunAttribute.isComprehensionRequired(type);
-    };
-  }
+  /** Comprehension-required attributes this server understands (RFC 8489 §14, RFC 8656 §18). */
+  private static final int[] KNOWN = {
+    StunAttribute.MAPPED_ADDRESS,
+    StunAttribute.USERNAME,
+    StunAttribute.MESSAGE_INTEGRITY,
+    StunAttribute.ERROR_CODE,
+    StunAttribute.UNKNOWN_ATTRIBUTES,
+    StunAttribute.CHANNEL_NUMBER,
+    StunAttribute.LIFETIME,
+    StunAttribute.XOR_PEER_ADDRESS,
+    StunAttribute.DATA,
+    StunAttribute.REALM,
+    StunAttribute.NONCE,
+    StunAttribute.XOR_RELAYED_ADDRESS,
+    StunAttribute.REQUESTED_ADDRESS_FAMILY,
+    StunAttribute.EVEN_PORT,
+    StunAttribute.REQUESTED_TRANSPORT,
+    StunAttribute.DONT_FRAGMENT,
+    StunAttribute.MESSAGE_INTEGRITY_SHA256,
+    StunAttribute.PASSWORD_ALGORITHM,
+    StunAttribute.XOR_MAPPED_ADDRESS,
+    StunAttribute.RESERVATION_TOKEN,
+    StunAttribute.PRIORITY,
+    StunAttribute.USE_CANDIDATE
+  };
 
   /** Index of the first unknown comprehension-required attribute, or -1. */
   static int firstUnknownRequired(StunMessage m) {
-    for (int i = 0; i < m.attributeCount(); i++) {
-      if (!isKnown(m.attributeType(i))) {
-        return i;
-      }
-    }
-    return -1;
+    return m.findUnknownComprehensionRequired(KNOWN);
   }
 
   void unknownAttributes(ClientLink link, StunMessage m, byte[] key) {
     int[] types = new int[m.attributeCount()];
     int n = 0;
     for (int i = 0; i < m.attributeCount(); i++) {
-      if (!isKnown(m.attributeType(i))) {
-        types[n++] = m.attributeType(i);
+      int t = m.attributeType(i);
+      if (StunAttribute.isComprehensionRequired(t) && !isKnown(t)) {
+        types[n++] = t;
       }
     }
     int count = n;
@@ -76,6 +69,15 @@ final class Responder {
         key,
         false,
         w -> w.addUnknownAttributes(types, count));
+  }
+
+  private static boolean isKnown(int type) {
+    for (int k : KNOWN) {
+      if (k == type) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void success(ClientLink link, StunMessage m, byte[] key, Consumer<StunWriter> body) {
@@ -90,7 +92,7 @@ final class Responder {
   /** An error response for a request that is no longer at hand. */
   void errorFor(ClientLink link, int method, byte[] tid, StunErrorCode code, byte[] key) {
     ctx.metrics().errorResponse(code.code());
-    ByteBuf out = alloc(link);
+    ByteBuf out = Transports.ALLOCATOR.directBuffer(MAX_RESPONSE);
     StunWriter w =
         new StunWriter()
             .begin(
@@ -110,7 +112,7 @@ final class Responder {
       int tidIndex,
       byte[] key,
       Consumer<StunWriter> body) {
-    ByteBuf out = alloc(link);
+    ByteBuf out = Transports.ALLOCATOR.directBuffer(MAX_RESPONSE);
     StunWriter w =
         new StunWriter()
             .begin(
@@ -139,7 +141,7 @@ final class Responder {
       boolean challenge,
       Consumer<StunWriter> extra) {
     ctx.metrics().errorResponse(code.code());
-    ByteBuf out = alloc(link);
+    ByteBuf out = Transports.ALLOCATOR.directBuffer(MAX_RESPONSE);
     StunWriter w =
         new StunWriter()
             .begin(
@@ -155,10 +157,6 @@ final class Responder {
     extra.accept(w);
     finish(w, key);
     send(link, out);
-  }
-
-  private static ByteBuf alloc(ClientLink link) {
-    return org.tafel.relay.transport.Transports.ALLOCATOR.directBuffer(MAX_RESPONSE);
   }
 
   private static void finish(StunWriter w, byte[] key) {

@@ -20,6 +20,11 @@ import org.tafel.relay.transport.FlushBatch;
  * during one read batch are flushed once at its end.
  */
 public final class ClientForwarder {
+  /** What a Send indication may carry that must be understood (RFC 8656 §11.2). */
+  private static final int[] SEND_KNOWN = {
+    StunAttribute.XOR_PEER_ADDRESS, StunAttribute.DATA, StunAttribute.DONT_FRAGMENT
+  };
+
   private final RelayContext ctx;
   private final RelayMetrics metrics;
 
@@ -50,7 +55,7 @@ public final class ClientForwarder {
     }
     long now = ctx.nowMillis();
     Allocation.ChannelBinding b = a.channel(number);
-    if (b == null || !a.channelLive(b, now)) {
+    if (b == null || !b.live(now)) {
       frame.release();
       metrics.drop(DropReason.UNBOUND_CHANNEL);
       return;
@@ -72,14 +77,9 @@ public final class ClientForwarder {
       metrics.drop(DropReason.MALFORMED);
       return;
     }
-    for (int i = 0; i < m.attributeCount(); i++) {
-      if (StunAttribute.isComprehensionRequired(m.attributeType(i))
-          && m.attributeType(i) != StunAttribute.XOR_PEER_ADDRESS
-          && m.attributeType(i) != StunAttribute.DATA
-          && m.attributeType(i) != StunAttribute.DONT_FRAGMENT) {
-        metrics.drop(DropReason.MALFORMED); // RFC 8656 §11.2: unknown required → discard
-        return;
-      }
+    if (m.findUnknownComprehensionRequired(SEND_KNOWN) >= 0) {
+      metrics.drop(DropReason.MALFORMED); // RFC 8656 §11.2: unknown required → discard
+      return;
     }
     InetSocketAddress peer;
     try {
@@ -99,7 +99,7 @@ public final class ClientForwarder {
       return;
     }
     int len = payload.readableBytes();
-    if (!a.takeToPeer(len, System.nanoTime())) {
+    if (!a.takeToPeer(len)) {
       payload.release();
       metrics.drop(DropReason.BANDWIDTH);
       return;

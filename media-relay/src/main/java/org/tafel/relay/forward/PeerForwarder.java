@@ -66,14 +66,14 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
       metrics.drop(DropReason.WRITE_BACKLOG);
       return;
     }
-    if (!a.takeToClient(len, System.nanoTime())) {
+    if (!a.takeToClient(len)) {
       payload.release();
       metrics.drop(DropReason.BANDWIDTH);
       return;
     }
     Allocation.ChannelBinding b = a.channelFor(peer);
     ByteBuf out;
-    if (b != null && a.channelLive(b, now)) {
+    if (b != null && b.live(now)) {
       out = withRoom(payload, TurnFraming.CHANNEL_DATA_HEADER, 3);
       TurnFraming.prependChannelDataHeader(out, b.number);
       if (link.stream()) {

@@ -26,16 +26,13 @@ import java.net.InetAddress;
 import java.util.concurrent.ThreadFactory;
 
 /** Native epoll where available (batched reads, SO_REUSEPORT), NIO elsewhere. */
-public record Transports(
-    boolean epoll,
-    Class<? extends DatagramChannel> datagramChannel,
-    Class<? extends ServerSocketChannel> serverChannel) {
+public record Transports(boolean epoll) {
 
   public static Transports detect() {
     if (!Boolean.getBoolean("tafel.relay.nio") && Epoll.isAvailable()) {
-      return new Transports(true, EpollDatagramChannel.class, EpollServerSocketChannel.class);
+      return new Transports(true);
     }
-    return new Transports(false, NioDatagramChannel.class, NioServerSocketChannel.class);
+    return new Transports(false);
   }
 
   /** Largest datagram a UDP listener receives whole when reading batches with recvmmsg. */
