@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
+import org.tafel.protocol.token.KeyRing;
 
 /**
  * Secrets the server generates on first start into {@code DATA/secrets/} (directory 0700, files
@@ -21,6 +22,16 @@ import java.util.Set;
  */
 public final class GeneratedSecrets {
   public static final String TURN_SECRET = "turn-secret";
+
+  /** Signs {@code ut1} upload tokens (signaling issues, the blob store verifies). */
+  public static final String UPLOAD_TOKEN_KEY = "upload-token-key";
+
+  /** Keys the relay's daily pseudonyms in TURN usernames. */
+  public static final String RELAY_PSEUDONYM_KEY = "relay-pseudonym-key";
+
+  /** Keys the blob store's constant pseudonyms (quota owners). */
+  public static final String BLOB_PSEUDONYM_KEY = "blob-pseudonym-key";
+
   private static final int SECRET_BYTES = 32;
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwx------");
@@ -83,6 +94,21 @@ public final class GeneratedSecrets {
           new Secret(value.getBytes(StandardCharsets.UTF_8), target.toString()), target, created);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create or read " + target, e);
+    }
+  }
+
+  /**
+   * The generated secret {@code name} as a one-key {@link KeyRing}; its key ID is the first 8 hex
+   * characters of the SHA-256 of the secret, so every process reading the file agrees on it and a
+   * replaced file gets a new ID.
+   */
+  public KeyRing keyRing(String name) {
+    byte[] secret = loadOrCreate(name).secret().value();
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(secret);
+      return KeyRing.of(HexFormat.of().formatHex(digest, 0, 4), secret);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
