@@ -28,6 +28,7 @@ import org.tafel.blob.http.BodyReceiver;
 import org.tafel.blob.http.BodySink;
 import org.tafel.blob.http.Exchange;
 import org.tafel.blob.http.Services;
+import org.tafel.blob.storage.BlobIds;
 import org.tafel.protocol.token.UploadToken;
 
 /**
@@ -66,6 +67,10 @@ public final class TusEndpoints {
         return null;
       }
       id = path.substring(PREFIX.length() + 1);
+      if (!BlobIds.isValid(id)) {
+        ex.reply(tus(BlobEndpoints.notFound()));
+        return null;
+      }
     }
     if (m.equals(HttpMethod.OPTIONS)) {
       FullHttpResponse r = Exchange.response(HttpResponseStatus.NO_CONTENT);
