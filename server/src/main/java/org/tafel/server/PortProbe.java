@@ -42,6 +42,9 @@ final class PortProbe {
       out.add(
           new Listener("admin.port", config.admin().bind(), config.admin().port(), Transport.TCP));
     }
+    if (config.runs(Service.BLOB) && config.blob().port() > 0) {
+      out.add(new Listener("blob.port", config.bind(), config.blob().port(), Transport.TCP));
+    }
     return out;
   }
 

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tafel.blob.BlobConfig;
+import org.tafel.blob.BlobServer;
+import org.tafel.blob.BlobStartException;
 import org.tafel.protocol.metrics.MetricsRegistry;
 import org.tafel.relay.RelayConfig;
 import org.tafel.relay.RelayServer;
@@ -26,8 +29,9 @@ import org.tafel.server.config.Service;
 import org.tafel.server.config.TafelConfig;
 
 /**
- * The services of one JVM wired together: metrics, the admin port, the relay. {@link #start} checks
- * the ports, starts everything or nothing, and writes {@code DATA/run/ports.json}.
+ * The services of one JVM wired together: metrics, the admin port, the relay, the blob store.
+ * {@link #start} checks the ports, starts everything or nothing, and writes {@code
+ * DATA/run/ports.json}.
  */
 public final class TafelServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TafelServer.class);
@@ -36,6 +40,7 @@ public final class TafelServer implements AutoCloseable {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private AdminServer admin;
   private RelayServer relay;
+  private BlobServer blob;
   private Path portsFile;
 
   private TafelServer(TafelConfig config) {
@@ -56,7 +61,7 @@ public final class TafelServer implements AutoCloseable {
 
   private void startServices(Clock clock) throws StartException {
     for (Service s : config.only()) {
-      if (s != Service.RELAY) {
+      if (s != Service.RELAY && s != Service.BLOB) {
         log.info("{}: not in this build; skipped", s.key());
       }
     }
@@ -103,8 +108,30 @@ public final class TafelServer implements AutoCloseable {
         throw new StartException(m != null && m.startsWith("relay") ? m : "relay: " + m, e);
       }
     }
+    if (config.runs(Service.BLOB)) {
+      startBlob(clock);
+    }
     portsFile = runDir.resolve("ports.json");
     writeAtomically(portsFile, portsJson());
+  }
+
+  private void startBlob(Clock clock) throws StartException {
+    var keys =
+        new GeneratedSecrets(config.dataDir(), new SecureRandom())
+            .keyRing(GeneratedSecrets.UPLOAD_TOKEN_KEY);
+    BlobConfig blobConfig =
+        BlobConfig.defaults(config.dataDir().resolve("blobs"), keys)
+            .withBind(config.bind())
+            .withPort(config.blob().port())
+            .withTls(config.tls().certificate(), config.tls().privateKey())
+            .withLimits(BlobConfig.Limits.defaults().withMaxBytes(config.blob().maxBytes()));
+    blob = new BlobServer(blobConfig, metrics, clock);
+    try {
+      blob.start();
+    } catch (BlobStartException e) {
+      String m = e.getMessage();
+      throw new StartException(m != null && m.startsWith("blob") ? m : "blob: " + m, e);
+    }
   }
 
   private List<Secret> turnSecrets() {
@@ -129,6 +156,9 @@ public final class TafelServer implements AutoCloseable {
     if (config.runs(Service.RELAY) && (relay == null || !relay.isRunning())) {
       down.add(Service.RELAY.key());
     }
+    if (config.runs(Service.BLOB) && (blob == null || !blob.isRunning())) {
+      down.add(Service.BLOB.key());
+    }
     return down;
   }
 
@@ -140,10 +170,16 @@ public final class TafelServer implements AutoCloseable {
       ports.put("turn", relay.turnPort());
       ports.put("turns", relay.turnsPort());
     }
+    if (blob != null) {
+      ports.put("blob", blob.port());
+    }
     return ports;
   }
 
-  /** The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N}. */
+  /**
+   * The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N blob=N}, one
+   * {@code key=port} pair per running service.
+   */
   public String readyLine() {
     StringBuilder line = new StringBuilder("tafel ready");
     ports().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
@@ -199,6 +235,14 @@ public final class TafelServer implements AutoCloseable {
         log.warn("relay: error while stopping", e);
       }
       relay = null;
+    }
+    if (blob != null) {
+      try {
+        blob.close();
+      } catch (RuntimeException e) {
+        log.warn("blob: error while stopping", e);
+      }
+      blob = null;
     }
     if (admin != null) {
       admin.close();

@@ -56,7 +56,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(Path dataDir, String... flags) {
     List<String> args = new ArrayList<>(List.of("serve", "--data", dataDir.toString()));
     List<String> given = List.of(flags);
-    for (String portFlag : List.of("--turn-port", "--turns-port", "--admin-port")) {
+    for (String portFlag : List.of("--turn-port", "--turns-port", "--admin-port", "--blob-port")) {
       if (!given.contains(portFlag)) {
         args.add(portFlag);
         args.add("0");
@@ -146,6 +146,10 @@ public final class ServerProcess implements AutoCloseable {
 
   public int turnsPort() {
     return port("turns");
+  }
+
+  public int blobPort() {
+    return port("blob");
   }
 
   /** Closes the child's stdin; with {@code --exit-on-stdin-close} it then stops cleanly. */
