@@ -9,6 +9,7 @@ import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tafel.blob.BlobMetrics;
+import org.tafel.blob.LogSafe;
 import org.tafel.blob.storage.BlobCatalog;
 import org.tafel.blob.storage.BlobStorage;
 import org.tafel.blob.tokens.Quotas;
@@ -77,7 +78,7 @@ public final class Sweeper implements AutoCloseable {
     try {
       runOnce();
     } catch (IOException | RuntimeException e) {
-      log.warn("blob sweeper: pass failed: {}", e.toString());
+      log.warn("blob sweeper: pass failed: {}", LogSafe.of(e));
     }
   }
 

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tafel.blob.BlobMetrics.DownloadOutcome;
 import org.tafel.blob.BlobMetrics.UploadOutcome;
+import org.tafel.blob.LogSafe;
 import org.tafel.blob.expiry.Lifetime;
 import org.tafel.blob.storage.BlobCatalog;
 import org.tafel.blob.storage.BlobIds;
@@ -193,7 +194,7 @@ public final class BlobEndpoints {
       s.uploadSlots().release();
       s.quotas().release(owner, reserved);
       s.metrics().upload(false, UploadOutcome.FAILED);
-      log.warn("blob store: cannot create a temporary file: {}", e.toString());
+      log.warn("blob store: cannot create a temporary file: {}", LogSafe.of(e));
       ex.fail("storage unavailable");
       return null;
     }
@@ -274,7 +275,7 @@ public final class BlobEndpoints {
                   pending.close();
                   s.quotas().release(owner, reserved);
                   s.metrics().upload(false, UploadOutcome.FAILED);
-                  log.warn("blob store: upload could not be stored: {}", t.toString());
+                  log.warn("blob store: upload could not be stored: {}", LogSafe.of(t));
                   ex.fail("upload could not be stored");
                 } finally {
                   s.uploadSlots().release();
@@ -323,7 +324,7 @@ public final class BlobEndpoints {
     try {
       opened = s.catalog().open(id);
     } catch (IOException e) {
-      log.warn("blob store: a blob could not be opened: {}", e.toString());
+      log.warn("blob store: a blob could not be opened: {}", LogSafe.of(e));
       ex.fail("storage unavailable");
       return;
     }
@@ -411,7 +412,7 @@ public final class BlobEndpoints {
                       ex.reply(Exchange.text(HttpResponseStatus.FORBIDDEN, "wrong delete token"));
                 }
               } catch (IOException | RuntimeException e) {
-                log.warn("blob store: delete failed: {}", e.toString());
+                log.warn("blob store: delete failed: {}", LogSafe.of(e));
                 ex.fail("delete failed");
               }
             });
@@ -428,7 +429,7 @@ public final class BlobEndpoints {
                   case NOT_FOUND -> ex.reply(notFound());
                 }
               } catch (IOException | RuntimeException e) {
-                log.warn("blob store: done failed: {}", e.toString());
+                log.warn("blob store: done failed: {}", LogSafe.of(e));
                 ex.fail("done failed");
               }
             });

@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tafel.blob.LogSafe;
 
 /**
  * One connection's request cycle: one request at a time; bodies go to the route's {@link
@@ -100,7 +101,7 @@ public final class BlobHttpHandler extends ChannelInboundHandlerAdapter {
     try {
       r = router.route(current);
     } catch (RuntimeException e) {
-      log.warn("blob http: request failed: {}", e.toString());
+      log.warn("blob http: request failed: {}", LogSafe.of(e));
       current.fail("internal error");
       return;
     }

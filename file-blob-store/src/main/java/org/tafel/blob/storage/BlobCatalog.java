@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tafel.blob.BlobMetrics;
+import org.tafel.blob.LogSafe;
 import org.tafel.blob.tokens.DeleteTokens;
 import org.tafel.blob.tokens.Quotas;
 
@@ -223,7 +224,7 @@ public final class BlobCatalog {
           remove(current, BlobMetrics.Removal.EXPIRED);
           n++;
         } catch (IOException e) {
-          log.warn("blob store: an expired blob could not be removed: {}", e.toString());
+          log.warn("blob store: an expired blob could not be removed: {}", LogSafe.of(e));
         }
       }
     }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tafel.blob.LogSafe;
 
 /**
  * Blobs as files under one directory:
@@ -185,7 +186,7 @@ public final class FileBlobStorage implements BlobStorage {
                 }
                 out.add(meta);
               } catch (IOException e) {
-                log.warn("blob metadata unreadable, blob removed: {}", e.getMessage());
+                log.warn("blob metadata unreadable, blob removed: {}", LogSafe.of(e.getMessage()));
                 Files.deleteIfExists(dataFile(id));
                 Files.deleteIfExists(f);
                 orphans++;

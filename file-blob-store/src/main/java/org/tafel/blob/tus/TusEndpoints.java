@@ -22,6 +22,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tafel.blob.BlobMetrics.UploadOutcome;
+import org.tafel.blob.LogSafe;
 import org.tafel.blob.expiry.Lifetime;
 import org.tafel.blob.http.BlobEndpoints;
 import org.tafel.blob.http.BodyReceiver;
@@ -209,7 +210,7 @@ public final class TusEndpoints {
     } catch (IOException e) {
       s.quotas().release(owner, length);
       s.metrics().upload(true, UploadOutcome.FAILED);
-      log.warn("tus: cannot create an upload: {}", e.toString());
+      log.warn("tus: cannot create an upload: {}", LogSafe.of(e));
       ex.fail("storage unavailable");
       return null;
     }
@@ -239,7 +240,7 @@ public final class TusEndpoints {
   }
 
   private void failCreate(Exchange ex, TusUpload u, Exception e) {
-    log.warn("tus: cannot store an upload's state: {}", e.toString());
+    log.warn("tus: cannot store an upload's state: {}", LogSafe.of(e));
     s.metrics().upload(true, UploadOutcome.FAILED);
     try {
       store.remove(u);
@@ -372,7 +373,7 @@ public final class TusEndpoints {
     } catch (IOException e) {
       s.uploadSlots().release();
       store.unlock(u);
-      log.warn("tus: cannot open an upload's file: {}", e.toString());
+      log.warn("tus: cannot open an upload's file: {}", LogSafe.of(e));
       ex.fail("storage unavailable");
       return null;
     }
@@ -466,7 +467,7 @@ public final class TusEndpoints {
                   describe(r.headers(), u);
                   ex.reply(r);
                 } catch (Throwable t) {
-                  log.warn("tus: a chunk could not be stored: {}", t.toString());
+                  log.warn("tus: a chunk could not be stored: {}", LogSafe.of(t));
                   s.metrics().upload(true, UploadOutcome.FAILED);
                   try {
                     ch.truncate(u.offset());
@@ -514,7 +515,7 @@ public final class TusEndpoints {
                   }
                   finishCreation();
                 } catch (IOException ex2) {
-                  log.warn("tus: an interrupted chunk could not be settled: {}", ex2.toString());
+                  log.warn("tus: an interrupted chunk could not be settled: {}", LogSafe.of(ex2));
                 } finally {
                   close();
                 }
@@ -545,7 +546,7 @@ public final class TusEndpoints {
                 store.remove(u);
                 ex.reply(tus(Exchange.response(HttpResponseStatus.NO_CONTENT)));
               } catch (IOException e) {
-                log.warn("tus: termination failed: {}", e.toString());
+                log.warn("tus: termination failed: {}", LogSafe.of(e));
                 ex.fail("termination failed");
               } finally {
                 store.unlock(u);

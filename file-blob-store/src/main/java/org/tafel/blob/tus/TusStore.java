@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tafel.blob.LogSafe;
 import org.tafel.blob.expiry.Lifetime;
 import org.tafel.blob.storage.BlobCatalog;
 import org.tafel.blob.storage.BlobIds;
@@ -87,7 +88,7 @@ public final class TusStore {
           throw new IOException("id differs from file name");
         }
       } catch (IOException e) {
-        log.warn("tus: unreadable upload state removed: {}", e.getMessage());
+        log.warn("tus: unreadable upload state removed: {}", LogSafe.of(e.getMessage()));
         Files.deleteIfExists(f);
         continue;
       }
@@ -101,7 +102,7 @@ public final class TusStore {
             catalog.adopt(part(u.id), blobMeta(u));
             quotas.add(u.owner, u.length);
           } catch (IOException e) {
-            log.warn("tus: an interrupted completion could not be finished: {}", e.toString());
+            log.warn("tus: an interrupted completion could not be finished: {}", LogSafe.of(e));
             removeFiles(u.id);
             continue;
           }
@@ -286,7 +287,7 @@ public final class TusStore {
           remove(u);
           n++;
         } catch (IOException e) {
-          log.warn("tus: an expired upload could not be removed: {}", e.toString());
+          log.warn("tus: an expired upload could not be removed: {}", LogSafe.of(e));
         }
       }
     }
