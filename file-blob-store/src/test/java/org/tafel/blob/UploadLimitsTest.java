@@ -132,6 +132,60 @@ class UploadLimitsTest {
     }
   }
 
+  @Test
+  void ownerOverItsQuotaGets507AndDeletingGivesTheBytesBack() {
+    f.close();
+    f =
+        new BlobFixture(
+            dir.resolve("quota"),
+            BlobConfig.Limits.defaults().withMaxBytes(1000).withQuota(2500, 60));
+    HttpResponse<byte[]> a = f.upload(BlobFixture.random(1000));
+    HttpResponse<byte[]> b = f.upload(BlobFixture.random(1000));
+    assertEquals(201, b.statusCode());
+    HttpResponse<byte[]> c = f.upload(BlobFixture.random(1000));
+    assertEquals(507, c.statusCode(), new String(c.body()));
+    // another owner is not affected
+    HttpResponse<byte[]> other =
+        f.send(
+            f.request("/v1/blobs")
+                .header("Authorization", "Bearer " + f.token("owner2", 1000))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[1000])));
+    assertEquals(201, other.statusCode());
+    f.send(
+        f.request("/v1/blobs/" + BlobFixture.id(a))
+            .header("Authorization", "Bearer " + BlobFixture.deleteToken(a))
+            .DELETE());
+    assertEquals(201, f.upload(BlobFixture.random(1000)).statusCode());
+  }
+
+  @Test
+  void ownerStartingTooManyUploadsPerMinuteGets429WithRetryAfter() {
+    f.close();
+    f = new BlobFixture(dir.resolve("rate"), BlobConfig.Limits.defaults().withQuota(1L << 30, 3));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(201, f.upload(BlobFixture.random(10)).statusCode());
+    }
+    HttpResponse<byte[]> r = f.upload(BlobFixture.random(10));
+    assertEquals(429, r.statusCode());
+    long retry = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+    assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+    f.clock.advance(java.time.Duration.ofSeconds(retry));
+    assertEquals(201, f.upload(BlobFixture.random(10)).statusCode());
+  }
+
+  @Test
+  void idleConnectionIsClosed() throws Exception {
+    f.close();
+    f =
+        new BlobFixture(
+            dir.resolve("idle"),
+            BlobConfig.Limits.defaults().withIdleTimeout(java.time.Duration.ofSeconds(1)));
+    try (RawHttp c = new RawHttp(f.port())) {
+      c.write("POST /v1/blobs HTTP/1.1\r\nHost: x\r\n"); // headers never finished
+      assertTrue(c.closedByPeer(), "closed after the idle timeout");
+    }
+  }
+
   private String metric() {
     StringBuilder b = new StringBuilder();
     f.metrics.writeText(b);
