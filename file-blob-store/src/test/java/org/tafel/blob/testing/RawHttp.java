@@ -80,6 +80,16 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** True when the server closes within {@code millis}; false when it keeps the connection. */
+  public boolean closedByPeerWithin(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      return closedByPeer();
+    } finally {
+      socket.setSoTimeout(10_000);
+    }
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
