@@ -124,7 +124,10 @@ public final class TafelServer implements AutoCloseable {
             .withBind(config.bind())
             .withPort(config.blob().port())
             .withTls(config.tls().certificate(), config.tls().privateKey())
-            .withLimits(BlobConfig.Limits.defaults().withMaxBytes(config.blob().maxBytes()));
+            .withLimits(
+                BlobConfig.Limits.defaults()
+                    .withMaxBytes(config.blob().maxBytes())
+                    .withExpiry(config.blob().defaultExpiry(), config.blob().maxExpiry()));
     blob = new BlobServer(blobConfig, metrics, clock);
     try {
       blob.start();

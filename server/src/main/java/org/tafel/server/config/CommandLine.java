@@ -73,6 +73,7 @@ public record CommandLine(
     value("--signaling-port", "signaling.port", "N", "signaling port (default 8080)");
     value("--blob-port", "blob.port", "N", "blob store port (default 8081)");
     value("--blob-max-bytes", "blob.max-bytes", "N", "largest blob in bytes");
+    value("--blob-max-expiry", "blob.max-expiry", "SECONDS", "longest blob lifetime (30 days)");
     value("--max-lifetime", "relay.limits.max-lifetime", "SECONDS", "longest allocation lifetime");
     value(
         "--default-lifetime",

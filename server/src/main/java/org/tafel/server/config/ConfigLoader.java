@@ -139,7 +139,10 @@ public final class ConfigLoader {
     var blobConfig =
         new TafelConfig.Blob(
             blob.port("port", TafelConfig.Blob.DEFAULT_PORT, 0),
-            blob.integer("max-bytes", TafelConfig.Blob.DEFAULT_MAX_BYTES, 1, 1L << 40));
+            blob.integer("max-bytes", TafelConfig.Blob.DEFAULT_MAX_BYTES, 1, 1L << 40),
+            blob.seconds(
+                "default-expiry", TafelConfig.Blob.DEFAULT_DEFAULT_EXPIRY, 1, 3650L * 86400),
+            blob.seconds("max-expiry", TafelConfig.Blob.DEFAULT_MAX_EXPIRY, 1, 3650L * 86400));
     blob.finish();
     root.finish();
     return new TafelConfig(

@@ -242,9 +242,29 @@ public record TafelConfig(
     public static final int DEFAULT_PORT = 8080;
   }
 
-  /** {@code blob.port} (default 8081) and {@code blob.max-bytes}; the service arrives later. */
-  public record Blob(int port, long maxBytes) {
+  /**
+   * The blob store (docs/blob-store.md).
+   *
+   * @param port {@code blob.port} (default 8081)
+   * @param maxBytes {@code blob.max-bytes}: largest blob (default 100 MiB)
+   * @param defaultExpiry {@code blob.default-expiry}: lifetime of a blob whose upload names none
+   *     (default 14 days)
+   * @param maxExpiry {@code blob.max-expiry}: longest lifetime an upload may ask for (default 30
+   *     days)
+   */
+  public record Blob(int port, long maxBytes, Duration defaultExpiry, Duration maxExpiry) {
     public static final int DEFAULT_PORT = 8081;
     public static final long DEFAULT_MAX_BYTES = 100L * 1024 * 1024;
+    public static final long DEFAULT_DEFAULT_EXPIRY = Duration.ofDays(14).toSeconds();
+    public static final long DEFAULT_MAX_EXPIRY = Duration.ofDays(30).toSeconds();
+
+    public Blob {
+      if (defaultExpiry.compareTo(maxExpiry) > 0) {
+        throw ConfigException.invalid(
+            "blob.default-expiry",
+            defaultExpiry.toSeconds(),
+            "at most blob.max-expiry, " + maxExpiry.toSeconds());
+      }
+    }
   }
 }

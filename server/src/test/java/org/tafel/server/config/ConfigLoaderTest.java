@@ -45,6 +45,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void blobExpiryKeysHaveTheDocumentedDefaultsAndAreChecked() {
+    TafelConfig c = load("");
+    assertEquals(java.time.Duration.ofDays(14), c.blob().defaultExpiry());
+    assertEquals(java.time.Duration.ofDays(30), c.blob().maxExpiry());
+    assertEquals(104857600L, c.blob().maxBytes());
+    TafelConfig raised = load("blob:\n  max-expiry: 1440h\n", "--blob-max-bytes", "2000000000");
+    assertEquals(java.time.Duration.ofDays(60), raised.blob().maxExpiry());
+    assertEquals(2_000_000_000L, raised.blob().maxBytes());
+    assertEquals(
+        "blob.default-expiry: 1209600 (expected: at most blob.max-expiry, 3600)",
+        error("", "--blob-max-expiry", "3600"));
+  }
+
+  @Test
   void portOutOfRangeNamesKeyValueAndExpectation() {
     assertEquals(
         "relay.turn-port: 70000 (expected: 0..65535)", error("relay:\n  turn-port: 70000\n"));
