@@ -221,6 +221,56 @@ class TusTest {
     assertEquals(404, head(location).statusCode());
   }
 
+  @Test
+  void patchCutOffMidBodyKeepsWhatArrivedUnlessItCarriedAChecksum() throws Exception {
+    byte[] data = BlobFixture.random(1000);
+    String location = h(create(data.length), "Location");
+    cutOff(location, 0, data, 400, null);
+    String offset = null;
+    for (int i = 0; i < 100 && !"400".equals(offset); i++) {
+      Thread.sleep(20); // the interrupted PATCH is settled on an I/O thread
+      offset = h(head(location), "Upload-Offset");
+    }
+    assertEquals("400", offset, "bytes that arrived are kept");
+
+    cutOff(
+        location,
+        400,
+        java.util.Arrays.copyOfRange(data, 400, 1000),
+        300,
+        checksum("sha256", java.util.Arrays.copyOfRange(data, 400, 1000)));
+    HttpResponse<byte[]> rest = null;
+    for (int i = 0; i < 100; i++) {
+      rest = patch(location, 400, java.util.Arrays.copyOfRange(data, 400, 1000));
+      if (rest.statusCode() != 423) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertEquals(204, rest.statusCode(), "unverifiable bytes were dropped; the offset stayed 400");
+    assertArrayEquals(data, f.send(f.request("/v1/blobs/" + h(rest, "Tafel-Blob-Id"))).body());
+  }
+
+  /** Sends a PATCH head announcing all of {@code body} but only {@code sent} bytes, then closes. */
+  void cutOff(String location, long offset, byte[] body, int sent, String checksum)
+      throws Exception {
+    try (org.tafel.blob.testing.RawHttp c = new org.tafel.blob.testing.RawHttp(f.port())) {
+      c.write(
+          "PATCH "
+              + location
+              + " HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
+              + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: "
+              + offset
+              + "\r\nContent-Length: "
+              + body.length
+              + "\r\n"
+              + (checksum != null ? "Upload-Checksum: " + checksum + "\r\n" : "")
+              + "\r\n");
+      c.write(java.util.Arrays.copyOf(body, sent));
+      Thread.sleep(100); // let the server receive them before the connection drops
+    }
+  }
+
   static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }

@@ -72,10 +72,12 @@ public final class FileBlobStorage implements BlobStorage {
 
   @Override
   public PendingBlob begin() throws IOException {
-    Path file = Files.createTempFile(tmp, "blob-", ".part", FILE_MODE);
+    // Claimed before it exists, so a concurrent sweep never takes it for a leftover.
+    Path file = tmp.resolve("blob-" + java.util.UUID.randomUUID() + ".part");
     pending.add(file);
     FileChannel ch;
     try {
+      Files.createFile(file, FILE_MODE);
       ch = FileChannel.open(file, StandardOpenOption.WRITE);
     } catch (IOException e) {
       pending.remove(file);

@@ -510,6 +510,9 @@ public final class TusEndpoints {
                 try {
                   if (keep && n > 0) {
                     store.advance(u, ch, n);
+                    if (u.offset() == u.length()) {
+                      store.complete(u);
+                    }
                   } else {
                     ch.truncate(u.offset());
                   }

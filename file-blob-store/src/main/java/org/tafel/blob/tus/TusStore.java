@@ -123,6 +123,14 @@ public final class TusStore {
         quotas.add(u.owner, u.length);
       }
       uploads.put(u.id, u);
+      if (!u.completed && u.offset == u.length) {
+        // every byte was durable but the completion did not start before the crash
+        try {
+          complete(u);
+        } catch (IOException e) {
+          log.warn("tus: a fully received upload could not be completed: {}", LogSafe.of(e));
+        }
+      }
     }
     for (Path f : files) {
       String name = f.getFileName().toString();
