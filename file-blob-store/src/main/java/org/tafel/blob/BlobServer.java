@@ -157,7 +157,9 @@ public final class BlobServer implements AutoCloseable {
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                       }
                       ch.pipeline()
-                          .addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                          // observeOutput: a long sendfile to a slow client is progress, not
+                          // idleness
+                          .addLast(new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS))
                           .addLast(
                               new HttpServerCodec(
                                   new HttpDecoderConfig()

@@ -186,6 +186,36 @@ class UploadLimitsTest {
     }
   }
 
+  @Test
+  void slowDownloadLongerThanTheIdleTimeoutIsNotCutOff() throws Exception {
+    f.close();
+    f =
+        new BlobFixture(
+            dir.resolve("slow"),
+            BlobConfig.Limits.defaults().withIdleTimeout(java.time.Duration.ofSeconds(2)));
+    // Larger than the loopback socket buffers, read at about 2.5 MB/s: the one sendfile write
+    // lasts several idle timeouts while it progresses.
+    byte[] body = BlobFixture.random(16 * 1024 * 1024);
+    String id = BlobFixture.id(f.upload(body));
+    try (RawHttp c = new RawHttp(f.port())) {
+      c.write("GET /v1/blobs/" + id + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(200, RawHttp.status(c.readHead()));
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      long start = System.nanoTime();
+      while (got.size() < body.length) {
+        byte[] part = c.readBody(Math.min(256 * 1024, body.length - got.size()));
+        got.write(part);
+        if (part.length == 0) {
+          break; // closed by the server
+        }
+        Thread.sleep(100); // a slow reader: the whole download takes several idle timeouts
+      }
+      assertEquals(body.length, got.size(), "cut off after " + got.size() + " bytes");
+      assertTrue(System.nanoTime() - start > 5_000_000_000L, "download was not slow");
+      org.junit.jupiter.api.Assertions.assertArrayEquals(body, got.toByteArray());
+    }
+  }
+
   private String metric() {
     StringBuilder b = new StringBuilder();
     f.metrics.writeText(b);

@@ -2,6 +2,7 @@ package org.tafel.blob.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -213,12 +214,34 @@ public final class BlobHttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      if (!awaitingReply && !pausedBySink) {
+      if (!awaitingReply && !pausedBySink && !sendingProgressed(ctx)) {
         ctx.close();
       }
       return;
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  private Object lastPending;
+  private long lastProgress = -1;
+
+  /**
+   * True when a write in progress (a long {@code sendfile} to a slow reader counts as one write)
+   * moved since the previous idle event: that is progress, not idleness. A reader that takes
+   * nothing for a whole idle period is closed at the next event.
+   */
+  private boolean sendingProgressed(ChannelHandlerContext ctx) {
+    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    Object current = out == null ? null : out.current();
+    if (current == null) {
+      lastPending = null;
+      return false;
+    }
+    long progress = out.currentProgress();
+    boolean moved = current != lastPending || progress != lastProgress;
+    lastPending = current;
+    lastProgress = progress;
+    return moved;
   }
 
   @Override
