@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,8 +111,17 @@ public final class BlobCatalog {
       id = BlobIds.random(random);
     } while (index.containsKey(id));
     String token = DeleteTokens.random(random);
+    // whole milliseconds, as stored, so the expiry a client is told survives a restart unchanged
     return new Created(
-        new BlobMeta(id, size, now, expiresAt, downloads, DeleteTokens.hash(token), owner), token);
+        new BlobMeta(
+            id,
+            size,
+            now.truncatedTo(ChronoUnit.MILLIS),
+            expiresAt.truncatedTo(ChronoUnit.MILLIS),
+            downloads,
+            DeleteTokens.hash(token),
+            owner),
+        token);
   }
 
   /** Commits {@code pending} as a new blob; visible (and durable) when this returns. */
@@ -128,11 +138,6 @@ public final class BlobCatalog {
   public void adopt(Path file, BlobMeta meta) throws IOException {
     storage.adopt(file, meta);
     added(meta);
-  }
-
-  /** True when a blob with this ID is on disk (servable or not yet swept). */
-  public boolean exists(String id) {
-    return index.containsKey(id);
   }
 
   private void added(BlobMeta m) {
