@@ -12,7 +12,12 @@ import org.tafel.protocol.metrics.MetricsRegistry;
 public final class BlobMetrics {
   /** How an upload request ended. */
   public enum UploadOutcome {
+    /** A blob was created (POST 201, or the tus request that completed an upload). */
     CREATED,
+    /** A tus upload was created and is not complete yet. */
+    STARTED,
+    /** A tus PATCH was stored and the upload is not complete yet. */
+    CHUNK,
     TOO_LARGE,
     UNAUTHORIZED,
     QUOTA,

@@ -125,6 +125,18 @@ class TusTest {
     assertTrue(blobId.matches("[0-9a-f]{32}"), blobId);
     assertNotEquals(location.substring(location.lastIndexOf('/') + 1), blobId);
 
+    StringBuilder m = new StringBuilder();
+    f.metrics.writeText(m);
+    assertTrue(
+        m.toString().contains("tafel_blob_uploads_total{api=\"tus\",outcome=\"started\"} 1"),
+        m.toString());
+    assertTrue(
+        m.toString().contains("tafel_blob_uploads_total{api=\"tus\",outcome=\"chunk\"} 1"),
+        m.toString());
+    assertTrue(
+        m.toString().contains("tafel_blob_uploads_total{api=\"tus\",outcome=\"created\"} 1"),
+        m.toString());
+
     HttpResponse<byte[]> later = head(location);
     assertEquals(200, later.statusCode());
     assertEquals(blobId, h(later, "Tafel-Blob-Id"));

@@ -224,7 +224,8 @@ public final class TusEndpoints {
                   if (length == 0) {
                     store.complete(u);
                   }
-                  s.metrics().upload(true, UploadOutcome.CREATED);
+                  s.metrics()
+                      .upload(true, length == 0 ? UploadOutcome.CREATED : UploadOutcome.STARTED);
                   FullHttpResponse r = tus(Exchange.response(HttpResponseStatus.CREATED));
                   r.headers().set(HttpHeaderNames.LOCATION, location);
                   describe(r.headers(), u);
@@ -454,7 +455,12 @@ public final class TusEndpoints {
                     store.persist(u);
                   }
                   s.metrics().bytesUploaded.add(n);
-                  s.metrics().upload(true, UploadOutcome.CREATED);
+                  s.metrics()
+                      .upload(
+                          true,
+                          u.completed()
+                              ? UploadOutcome.CREATED
+                              : location != null ? UploadOutcome.STARTED : UploadOutcome.CHUNK);
                   FullHttpResponse r =
                       tus(
                           Exchange.response(
