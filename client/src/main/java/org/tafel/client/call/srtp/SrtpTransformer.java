@@ -100,6 +100,23 @@ public final class SrtpTransformer implements AutoCloseable {
     return result(s, p);
   }
 
+  /**
+   * Derives the RTP and RTCP contexts of {@code ssrc} now. The first context in a JVM also makes
+   * jitsi-srtp pick its AES provider by benchmark (about two seconds); do it before media flows.
+   */
+  public void prepare(int ssrc) {
+    SrtpErrorStatus s =
+        call(
+            () -> {
+              rtpContext(ssrc);
+              rtcpContext(ssrc);
+              return SrtpErrorStatus.OK;
+            });
+    if (s != SrtpErrorStatus.OK) {
+      throw new IllegalStateException("SRTP context derivation failed: " + s);
+    }
+  }
+
   /** The status of one unprotect, and the plaintext length when OK. */
   public record Result(SrtpStatus status, int length) {}
 
