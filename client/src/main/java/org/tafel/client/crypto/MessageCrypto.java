@@ -7,6 +7,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,16 +85,36 @@ public final class MessageCrypto {
    */
   public SealedMessage seal(String recipientId, byte[] recipientKey, MessageType type, byte[] body)
       throws KeyChangedException, ProfileException {
+    return sealForAll(List.of(new Recipient(recipientId, recipientKey)), type, body)
+        .get(recipientId);
+  }
+
+  /** A recipient and the public key the directory returned for it. */
+  public record Recipient(String id, byte[] publicKey) {}
+
+  /**
+   * One message to several recipients (DESIGN.md §4 multi-recipient send): one message ID and send
+   * time, one box with its own nonce per recipient. Every recipient's key is checked against its
+   * pin before anything is sealed.
+   *
+   * @return the sealed message per recipient ID, in the order given
+   */
+  public Map<String, SealedMessage> sealForAll(
+      List<Recipient> recipients, MessageType type, byte[] body)
+      throws KeyChangedException, ProfileException {
     byte[] typeName = type.wireName().getBytes(StandardCharsets.US_ASCII);
     if (body.length > maxBody(typeName.length)) {
       throw new IllegalArgumentException(
           "body: " + body.length + " bytes (expected: <= " + maxBody(typeName.length) + ")");
     }
-    profile.pinContact(recipientId, recipientKey);
+    if (recipients.isEmpty()) {
+      throw new IllegalArgumentException("recipients: none (expected: at least one)");
+    }
+    for (Recipient r : recipients) {
+      profile.pinContact(r.id(), r.publicKey());
+    }
     byte[] id = new byte[MESSAGE_ID_BYTES];
     random.nextBytes(id);
-    byte[] nonce = new byte[Box.NONCE_BYTES];
-    random.nextBytes(nonce);
     int unpadded = FIXED_HEADER + typeName.length + body.length;
     ByteBuffer p = ByteBuffer.allocate((unpadded + PAD_TO - 1) / PAD_TO * PAD_TO);
     p.put((byte) VERSION)
@@ -101,13 +124,24 @@ public final class MessageCrypto {
         .put(typeName)
         .putInt(body.length)
         .put(body);
-    Box box = new Box(profile.keyPair(), recipientKey);
+    Map<String, SealedMessage> out = new LinkedHashMap<>();
     try {
-      return new SealedMessage(id, nonce, type.queueClass(), box.seal(nonce, p.array()));
+      for (Recipient r : recipients) {
+        byte[] nonce = new byte[Box.NONCE_BYTES];
+        random.nextBytes(nonce);
+        Box box = new Box(profile.keyPair(), r.publicKey());
+        try {
+          out.put(
+              r.id(),
+              new SealedMessage(id.clone(), nonce, type.queueClass(), box.seal(nonce, p.array())));
+        } finally {
+          box.destroy();
+        }
+      }
     } finally {
-      box.destroy();
       java.util.Arrays.fill(p.array(), (byte) 0);
     }
+    return out;
   }
 
   /**

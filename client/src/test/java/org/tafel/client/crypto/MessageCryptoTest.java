@@ -212,4 +212,34 @@ class MessageCryptoTest {
         IllegalArgumentException.class,
         () -> aliceCrypto.seal(BOB, bob.publicKey(), MessageType.FILE, new byte[max + 1]));
   }
+
+  @Test
+  void sealsOneMessageIdForEveryRecipientWithItsOwnNonce() throws Exception {
+    Profile carol = Profile.create(bob.directory().resolveSibling("carol"), random);
+    java.util.Map<String, SealedMessage> all =
+        aliceCrypto.sealForAll(
+            java.util.List.of(
+                new MessageCrypto.Recipient(BOB, bob.publicKey()),
+                new MessageCrypto.Recipient("CAROL003", carol.publicKey())),
+            MessageType.FILE,
+            HELLO);
+    assertEquals(java.util.List.of(BOB, "CAROL003"), java.util.List.copyOf(all.keySet()));
+    SealedMessage toBob = all.get(BOB);
+    SealedMessage toCarol = all.get("CAROL003");
+    assertArrayEquals(toBob.messageId(), toCarol.messageId());
+    assertTrue(!java.util.Arrays.equals(toBob.nonce(), toCarol.nonce()));
+    assertArrayEquals(
+        HELLO, bobCrypto.open(header(toBob, ALICE), alice.publicKey(), toBob.ciphertext()).body());
+    assertArrayEquals(
+        HELLO,
+        crypto(carol, 10)
+            .open(header(toCarol, ALICE), alice.publicKey(), toCarol.ciphertext())
+            .body());
+    // Carol's box is not Bob's to open.
+    MessageRejectedException e =
+        assertThrows(
+            MessageRejectedException.class,
+            () -> bobCrypto.open(header(toCarol, ALICE), alice.publicKey(), toCarol.ciphertext()));
+    assertEquals(Reason.BAD_CIPHERTEXT, e.reason());
+  }
 }
