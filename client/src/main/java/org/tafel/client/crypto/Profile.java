@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
 /**
  * A client's profile directory (DESIGN.md §3): the identity key pair and ID ({@code
  * identity.json}), the contacts' pinned public keys and the server's pinned key ({@code
- * pins.json}). The directory is mode 0700 and every file 0600; a profile whose files others can
- * read is refused, as ssh refuses such a private key. Every change is written to a temporary file,
- * synced and renamed into place, so a crash leaves the old or the new file, never half of one.
+ * pins.json}), and the replay memory ({@code seen.bin}, {@link ReplayGuard}). The directory is mode
+ * 0700 and every file 0600; a profile whose files others can read is refused, as ssh refuses such a
+ * private key. Every change is written to a temporary file, synced and renamed into place, so a
+ * crash leaves the old or the new file, never half of one.
  *
  * <p>Pinning is trust on first use: the first key seen for a contact (or the server) is kept; a
  * different key later throws {@link KeyChangedException} until {@link #acceptContactKey} (or {@link
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
 public final class Profile {
   public static final String IDENTITY_FILE = "identity.json";
   public static final String PINS_FILE = "pins.json";
+  public static final String REPLAY_FILE = "seen.bin";
   private static final Pattern IDENTITY_ID = Pattern.compile("[A-Z0-9]{8}");
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwx------");
@@ -116,6 +118,22 @@ public final class Profile {
       p.serverKey = decodeKey(server, dir.resolve(PINS_FILE));
     }
     return p;
+  }
+
+  /**
+   * The replay memory journal of this profile ({@code seen.bin}, 0600), opened; the caller closes
+   * it. One process at a time may use a profile.
+   */
+  public ReplayGuard openReplayGuard() throws ProfileException {
+    Path f = dir.resolve(REPLAY_FILE);
+    if (Files.exists(f)) {
+      checkMode(f, FILE_MODE, "0600");
+    }
+    try {
+      return ReplayGuard.persistent(f, ReplayGuard.DEFAULT_PER_CONTACT);
+    } catch (IOException e) {
+      throw new ProfileException("cannot open " + f + ": " + e, e);
+    }
   }
 
   public Path directory() {
