@@ -18,7 +18,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -106,8 +105,7 @@ public final class Profile {
         p.identityId = checkId(idNode.asText());
       }
       JsonNode contacts = pins.path("contacts");
-      for (Iterator<Map.Entry<String, JsonNode>> it = contacts.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : contacts.properties()) {
         p.contacts.put(checkId(e.getKey()), decodeKey(e.getValue(), dir.resolve(PINS_FILE)));
       }
     } catch (IllegalArgumentException e) {
