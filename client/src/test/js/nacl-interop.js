@@ -60,6 +60,25 @@ function toHex(b) { return sodium.to_hex(b); }
     check('file ' + item.label, plain.toString('hex') === item.plaintext);
   }
 
+  // Sealed messages (docs/client.md): crypto_box_easy of
+  // u8 version=1 ‖ 16 id ‖ i64be sendTime ms ‖ u8 L ‖ type ‖ u32be B ‖ body ‖ zero padding to 256k.
+  const profilePk = input.javaProfilePublicKey ? hex(input.javaProfilePublicKey) : null;
+  for (const item of input.messages || []) {
+    const p = sodium.crypto_box_open_easy(hex(item.ciphertext), hex(item.nonce), profilePk, jsFromJavaSk);
+    const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    const typeLen = p[25];
+    const type = Buffer.from(p.subarray(26, 26 + typeLen)).toString('ascii');
+    const bodyLen = v.getUint32(26 + typeLen);
+    const body = p.subarray(30 + typeLen, 30 + typeLen + bodyLen);
+    const padding = p.subarray(30 + typeLen + bodyLen);
+    check('message version', p[0] === 1);
+    check('message id', toHex(p.subarray(1, 17)) === item.messageId);
+    check('message time', v.getBigInt64(17).toString() === String(item.sentAtMillis));
+    check('message type', type === item.type);
+    check('message body', toHex(body) === item.body);
+    check('message padding', p.length % 256 === 0 && padding.every((x) => x === 0));
+  }
+
   // 2. libsodium → Java
   const out = { jsPublicKey: toHex(jsKeys.publicKey), boxes: [], secretboxes: [], sealed: [] };
   for (const label of ['empty', 'short', 'long']) {
@@ -72,6 +91,27 @@ function toHex(b) { return sodium.to_hex(b); }
     out.secretboxes.push({ label, key: toHex(key), nonce: toHex(nonce), message: toHex(message),
       box: toHex(sodium.crypto_secretbox_easy(message, nonce, key)) });
     out.sealed.push({ label, message: toHex(message), box: toHex(sodium.crypto_box_seal(message, javaPk)) });
+  }
+  out.messages = [];
+  if (profilePk) {
+    const body = Buffer.from('Hausaufgabe: Seite 42, Aufgaben 1-3', 'utf8');
+    const type = Buffer.from('text', 'ascii');
+    const unpadded = 30 + type.length + body.length;
+    const p = new Uint8Array(Math.ceil(unpadded / 256) * 256);
+    const v = new DataView(p.buffer);
+    const id = sodium.randombytes_buf(16);
+    const sentAt = BigInt(Date.now());
+    p[0] = 1;
+    p.set(id, 1);
+    v.setBigInt64(17, sentAt);
+    p[25] = type.length;
+    p.set(type, 26);
+    v.setUint32(26 + type.length, body.length);
+    p.set(body, 30 + type.length);
+    const nonce = sodium.randombytes_buf(sodium.crypto_box_NONCEBYTES);
+    out.messages.push({ messageId: toHex(id), nonce: toHex(nonce), sentAtMillis: sentAt.toString(),
+      type: 'text', body: body.toString('hex'),
+      ciphertext: toHex(sodium.crypto_box_easy(p, nonce, profilePk, jsFromJavaSk)) });
   }
   out.failures = failures;
   fs.writeFileSync(process.argv[3], JSON.stringify(out));

@@ -11,9 +11,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +31,7 @@ import org.tafel.client.testing.NodeScript;
 class NaclLibsodiumInteropTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BROWSER = "BROWSER1";
 
   @Test
   void javaAndLibsodiumJsOpenEachOthersBoxes(@TempDir Path dir) throws Exception {
@@ -85,6 +90,31 @@ class NaclLibsodiumInteropTest {
           .put("ciphertext", HEX.formatHex(ct.toByteArray()));
     }
 
+    // Sealed messages both ways: the browser client must reproduce the plaintext layout.
+    Profile profile = Profile.create(dir.resolve("profile"), random);
+    Instant now = Instant.now();
+    MessageCrypto messages =
+        new MessageCrypto(
+            profile,
+            new ReplayGuard(10),
+            Clock.fixed(now, ZoneOffset.UTC),
+            random,
+            MessageCrypto.Limits.defaults());
+    in.put("javaProfilePublicKey", HEX.formatHex(profile.publicKey()));
+    ArrayNode sealedMessages = in.putArray("messages");
+    for (MessageType type : new MessageType[] {MessageType.TEXT, MessageType.CALL_OFFER}) {
+      byte[] body = ("Elternabend am Dienstag, " + type).getBytes(StandardCharsets.UTF_8);
+      SealedMessage m = messages.seal(BROWSER, js.publicKey(), type, body);
+      sealedMessages
+          .addObject()
+          .put("messageId", HEX.formatHex(m.messageId()))
+          .put("nonce", HEX.formatHex(m.nonce()))
+          .put("sentAtMillis", now.toEpochMilli())
+          .put("type", type.wireName())
+          .put("body", HEX.formatHex(body))
+          .put("ciphertext", HEX.formatHex(m.ciphertext()));
+    }
+
     Path inFile = dir.resolve("java-made.json");
     Path outFile = dir.resolve("js-made.json");
     JSON.writeValue(inFile.toFile(), in);
@@ -117,5 +147,20 @@ class NaclLibsodiumInteropTest {
       opened++;
     }
     assertTrue(opened == 9, "opened " + opened + " libsodium.js boxes (expected 9)");
+    assertEquals(1, out.get("messages").size());
+    for (JsonNode m : out.get("messages")) {
+      OpenedMessage o =
+          messages.open(
+              new EnvelopeHeader(
+                  HEX.parseHex(m.get("messageId").asText()),
+                  BROWSER,
+                  HEX.parseHex(m.get("nonce").asText()),
+                  QueueClass.NORMAL),
+              js.publicKey(),
+              HEX.parseHex(m.get("ciphertext").asText()));
+      assertEquals(MessageType.TEXT, o.type());
+      assertEquals(m.get("sentAtMillis").asLong(), o.sentAt().toEpochMilli());
+      assertEquals(m.get("body").asText(), HEX.formatHex(o.body()));
+    }
   }
 }
