@@ -21,6 +21,7 @@ import org.tafel.client.call.ice.TurnServer;
 import org.tafel.client.call.media.CallStats;
 import org.tafel.client.call.srtp.SrtpMasterKey;
 import org.tafel.client.call.srtp.SrtpProfile;
+import org.tafel.client.testing.Relays;
 import org.tafel.protocol.stun.TurnCredentials;
 import org.tafel.relay.RelayFixture;
 
@@ -40,7 +41,7 @@ class CallTest {
   void callerAndCalleeConnectOverTheRelayAndExchangeAudioOnlyWhenTheCalleeWantsAudio()
       throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
+    try (RelayFixture relay = Relays.start();
         Call caller =
             Call.outgoing(
                 ice(relay, "teacherpseudo001"),
@@ -102,7 +103,7 @@ class CallTest {
   @Test
   @Timeout(60)
   void refusesAnAnswerForAnotherCallOrWithAProfileNeverOffered() throws Exception {
-    try (RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
+    try (RelayFixture relay = Relays.start();
         Call caller =
             Call.outgoing(
                 ice(relay, "teacherpseudo001"),
