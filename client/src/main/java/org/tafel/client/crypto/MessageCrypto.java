@@ -150,6 +150,8 @@ public final class MessageCrypto {
    *
    * @throws MessageRejectedException with the reason; {@code REPLAYED} means a re-delivery to
    *     acknowledge and drop
+   * @throws java.io.UncheckedIOException if a persistent replay memory cannot be written (the
+   *     message is then not accepted and must not be acknowledged)
    */
   public OpenedMessage open(EnvelopeHeader header, byte[] senderKey, byte[] ciphertext)
       throws MessageRejectedException, KeyChangedException, ProfileException {
