@@ -36,7 +36,6 @@ import org.tafel.client.crypto.OpenedMessage;
 import org.tafel.client.crypto.Profile;
 import org.tafel.client.crypto.ReplayGuard;
 import org.tafel.client.crypto.SealedMessage;
-import org.tafel.client.testing.Relays;
 import org.tafel.protocol.stun.TurnCredentials;
 import org.tafel.relay.RelayFixture;
 
@@ -69,7 +68,7 @@ class RelayedCallTest {
     MessageCrypto alice = crypto(aliceProfile);
     MessageCrypto bob = crypto(bobProfile);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (RelayFixture relay = Relays.start();
+    try (RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
         IceSession aliceIce =
             IceSession.gather(IceConfig.of(turn(relay, "alicepseudonym01", null), true))) {
       // Alice offers GCM first, CM as a fallback, each with her sending key.
@@ -172,7 +171,7 @@ class RelayedCallTest {
   @Test
   @Timeout(60)
   void saysClearlyWhenTheRelayRefusesTheTurnPassword() throws Exception {
-    try (RelayFixture relay = Relays.start()) {
+    try (RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start()) {
       TurnServer bad = turn(relay, "alicepseudonym01", "d3JvbmctcGFzc3dvcmQ=");
       long start = System.nanoTime();
       RelayUnavailableException e =
