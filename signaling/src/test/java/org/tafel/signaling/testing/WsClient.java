@@ -109,6 +109,11 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** The server's answer to the last {@link #hello()}. */
+  public ServerFrame.Hello serverHello() {
+    return serverHello;
+  }
+
   public String identity() {
     return identity;
   }
