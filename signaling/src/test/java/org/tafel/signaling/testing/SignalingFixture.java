@@ -22,7 +22,8 @@ public final class SignalingFixture implements AutoCloseable {
   public static final int TEST_POW_BITS = 4;
 
   public final MetricsRegistry metrics = new MetricsRegistry();
-  public final MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  public final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   public final SignalingServer server;
   public final SignalingConfig config;
   public final Path dataDir;
