@@ -24,6 +24,9 @@ import org.tafel.server.config.GeneratedSecrets;
 import org.tafel.server.config.Secret;
 import org.tafel.server.config.Service;
 import org.tafel.server.config.TafelConfig;
+import org.tafel.signaling.SignalingConfig;
+import org.tafel.signaling.SignalingServer;
+import org.tafel.signaling.SignalingStartException;
 
 /**
  * The services of one JVM wired together: metrics, the admin port, the relay. {@link #start} checks
@@ -36,6 +39,7 @@ public final class TafelServer implements AutoCloseable {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private AdminServer admin;
   private RelayServer relay;
+  private SignalingServer signaling;
   private Path portsFile;
 
   private TafelServer(TafelConfig config) {
@@ -56,7 +60,7 @@ public final class TafelServer implements AutoCloseable {
 
   private void startServices(Clock clock) throws StartException {
     for (Service s : config.only()) {
-      if (s != Service.RELAY) {
+      if (s != Service.RELAY && s != Service.SIGNALING) {
         log.info("{}: not in this build; skipped", s.key());
       }
     }
@@ -103,8 +107,94 @@ public final class TafelServer implements AutoCloseable {
         throw new StartException(m != null && m.startsWith("relay") ? m : "relay: " + m, e);
       }
     }
+    if (config.runs(Service.SIGNALING)) {
+      signaling = new SignalingServer(signalingConfig(), metrics, clock);
+      try {
+        signaling.start();
+      } catch (SignalingStartException e) {
+        throw new StartException(e.getMessage(), e);
+      }
+    }
     portsFile = runDir.resolve("ports.json");
     writeAtomically(portsFile, portsJson());
+  }
+
+  /**
+   * The signaling service's config: keys from {@code DATA/secrets} (generated on first start), the
+   * relay's TURN secret, relay URLs configured or derived from the relay of this process.
+   */
+  private SignalingConfig signalingConfig() {
+    TafelConfig.Signaling s = config.signaling();
+    GeneratedSecrets secrets = new GeneratedSecrets(config.dataDir(), new SecureRandom());
+    GeneratedSecrets.Result serverKey = secrets.loadOrCreate(GeneratedSecrets.SIGNALING_SERVER_KEY);
+    byte[] serverSecret;
+    try {
+      serverSecret = java.util.HexFormat.of().parseHex(serverKey.secret().text());
+    } catch (IllegalArgumentException e) {
+      throw new org.tafel.server.config.ConfigException(
+          serverKey.file() + ": not 64 hex characters (delete it to generate a new server key)");
+    }
+    if (serverSecret.length != 32) {
+      throw new org.tafel.server.config.ConfigException(
+          serverKey.file() + ": not 64 hex characters (delete it to generate a new server key)");
+    }
+    if (serverKey.created()) {
+      log.info(
+          "signaling: generated the server's long-term key in {} (clients pin its public key)",
+          serverKey.file());
+    }
+    List<String> relayUrls = new ArrayList<>(s.relayUrls());
+    if (relayUrls.isEmpty() && relay != null) {
+      String host =
+          (config.relay().externalIp() != null ? config.relay().externalIp() : config.bind())
+              .getHostAddress();
+      if (host.contains(":")) {
+        host = "[" + host + "]";
+      }
+      relayUrls.add("turn:" + host + ":" + relay.turnPort() + "?transport=udp");
+      relayUrls.add("turn:" + host + ":" + relay.turnPort() + "?transport=tcp");
+      if (relay.turnsPort() > 0) {
+        relayUrls.add("turns:" + host + ":" + relay.turnsPort() + "?transport=tcp");
+      }
+    }
+    byte[] turnSecret = null;
+    if (config.runs(Service.RELAY) || !config.relay().needsGeneratedSecret()) {
+      List<Secret> turn = turnSecrets();
+      turnSecret = turn.isEmpty() ? null : turn.get(0).value();
+    }
+    boolean open =
+        s.registration() == null
+            ? config.bind().isLoopbackAddress()
+            : s.registration().equals("open");
+    SignalingConfig.Limits limits =
+        SignalingConfig.Limits.defaults()
+            .withQueueDepth(s.queueDepth())
+            .withRates(s.sendRate(), s.sendBurst())
+            .withNormalLifetime(java.time.Duration.ofDays(s.normalLifetimeDays()))
+            .withMaxUploadBytes(config.blob().maxBytes());
+    try {
+      return SignalingConfig.builder(config.dataDir(), serverSecret)
+          .bind(config.bind())
+          .port(s.port())
+          .tls(config.tls().certificate(), config.tls().privateKey())
+          .registration(
+              open ? SignalingConfig.Registration.OPEN : SignalingConfig.Registration.LICENCE,
+              s.powBits())
+          .limits(limits)
+          .relay(
+              relayUrls,
+              turnSecret,
+              secrets.loadOrCreate(GeneratedSecrets.RELAY_PSEUDONYM_KEY).secret().value())
+          .uploads(
+              secrets.keyRing(GeneratedSecrets.UPLOAD_TOKEN_KEY),
+              secrets.loadOrCreate(GeneratedSecrets.BLOB_PSEUDONYM_KEY).secret().value())
+          .discoveryKey(
+              java.util.HexFormat.of()
+                  .parseHex(secrets.loadOrCreate(GeneratedSecrets.DISCOVERY_KEY).secret().text()))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new org.tafel.server.config.ConfigException("signaling." + e.getMessage(), e);
+    }
   }
 
   private List<Secret> turnSecrets() {
@@ -129,6 +219,9 @@ public final class TafelServer implements AutoCloseable {
     if (config.runs(Service.RELAY) && (relay == null || !relay.isRunning())) {
       down.add(Service.RELAY.key());
     }
+    if (config.runs(Service.SIGNALING) && (signaling == null || !signaling.isRunning())) {
+      down.add(Service.SIGNALING.key());
+    }
     return down;
   }
 
@@ -140,10 +233,16 @@ public final class TafelServer implements AutoCloseable {
       ports.put("turn", relay.turnPort());
       ports.put("turns", relay.turnsPort());
     }
+    if (signaling != null) {
+      ports.put("signaling", signaling.port());
+    }
     return ports;
   }
 
-  /** The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N}. */
+  /**
+   * The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N signaling=N}
+   * (the ports of the services that run).
+   */
   public String readyLine() {
     StringBuilder line = new StringBuilder("tafel ready");
     ports().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
@@ -181,7 +280,7 @@ public final class TafelServer implements AutoCloseable {
     }
   }
 
-  /** Stops the relay, then the admin port; removes {@code ports.json}. Idempotent. */
+  /** Stops signaling, the relay, then the admin port; removes {@code ports.json}. Idempotent. */
   @Override
   public synchronized void close() {
     if (portsFile != null) {
@@ -191,6 +290,14 @@ public final class TafelServer implements AutoCloseable {
         log.warn("{}: cannot be removed ({})", portsFile, e.toString());
       }
       portsFile = null;
+    }
+    if (signaling != null) {
+      try {
+        signaling.close();
+      } catch (RuntimeException e) {
+        log.warn("signaling: error while stopping", e);
+      }
+      signaling = null;
     }
     if (relay != null) {
       try {
