@@ -38,6 +38,12 @@ public final class SqliteStore
   private final Connection other;
   private final SecureRandom random = new SecureRandom();
 
+  /** Statements of the commit path, prepared once on the batch connection (guarded by it). */
+  private final Map<String, PreparedStatement> prepared = new java.util.HashMap<>();
+
+  /** Identities found active in the current commit's transaction (cleared per commit). */
+  private final Map<String, Boolean> activeInBatch = new java.util.HashMap<>();
+
   private SqliteStore(Path file, Connection batch, Connection other) {
     this.file = file;
     this.batch = batch;
@@ -122,6 +128,7 @@ public final class SqliteStore
   @Override
   public List<Outcome> commit(List<Write> writes) {
     synchronized (batch) {
+      activeInBatch.clear();
       try {
         begin(batch);
         List<Outcome> out = new ArrayList<>(writes.size());
@@ -142,13 +149,11 @@ public final class SqliteStore
       return insert(i);
     }
     if (w instanceof Delete d) {
-      return new Deleted(
-          update(
-                  batch,
-                  "DELETE FROM envelopes WHERE recipient=? AND message_id=?",
-                  d.recipient(),
-                  d.messageId())
-              > 0);
+      PreparedStatement del =
+          batchStatement("DELETE FROM envelopes WHERE recipient=? AND message_id=?");
+      del.setString(1, d.recipient());
+      del.setBytes(2, d.messageId());
+      return new Deleted(del.executeUpdate() > 0);
     }
     if (w instanceof DeleteReceipt d) {
       return new Deleted(
@@ -166,60 +171,88 @@ public final class SqliteStore
     throw new IllegalArgumentException(w.getClass().getName());
   }
 
+  private PreparedStatement batchStatement(String sql) throws SQLException {
+    PreparedStatement ps = prepared.get(sql);
+    if (ps == null) {
+      ps = batch.prepareStatement(sql);
+      prepared.put(sql, ps);
+    }
+    return ps;
+  }
+
+  private boolean activeInBatch(String id) throws SQLException {
+    Boolean known = activeInBatch.get(id);
+    if (known == null) {
+      PreparedStatement q =
+          batchStatement("SELECT 1 FROM identities WHERE id=? AND revoked IS NULL");
+      q.setString(1, id);
+      try (ResultSet rs = q.executeQuery()) {
+        known = rs.next();
+      }
+      activeInBatch.put(id, known);
+    }
+    return known;
+  }
+
   private Outcome insert(Insert i) throws SQLException {
-    if (!active(batch, i.sender())) {
+    if (!activeInBatch(i.sender())) {
       return new Refused(ErrorCode.REVOKED, null);
     }
     for (StoredEnvelope c : i.copies()) {
-      if (!active(batch, c.recipient())) {
+      if (!activeInBatch(c.recipient())) {
         return new Refused(ErrorCode.UNKNOWN_RECIPIENT, c.recipient());
       }
     }
     if (i.copies().get(0).queue() == QueueClass.NONE) {
       return new Inserted(i.copies());
     }
-    boolean[] skip = new boolean[i.copies().size()];
-    try (PreparedStatement q =
-        batch.prepareStatement("SELECT sender FROM envelopes WHERE recipient=? AND message_id=?")) {
-      for (int k = 0; k < skip.length; k++) {
-        StoredEnvelope c = i.copies().get(k);
-        q.setString(1, c.recipient());
-        q.setBytes(2, c.messageId());
-        try (ResultSet rs = q.executeQuery()) {
-          if (rs.next()) {
-            if (!rs.getString(1).equals(i.sender())) {
-              return new Refused(ErrorCode.MESSAGE_ID_TAKEN, c.recipient());
-            }
-            skip[k] = true; // the sender's retry of a queued envelope: stored once
-          }
+    PreparedStatement ins =
+        batchStatement(
+            "INSERT INTO envelopes(recipient, message_id, sender, queue, nonce, box, arrived,"
+                + " expires) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(recipient, message_id) DO NOTHING"
+                + " RETURNING seq");
+    PreparedStatement owner =
+        batchStatement("SELECT sender FROM envelopes WHERE recipient=? AND message_id=?");
+    if (i.copies().size() > 1) {
+      // all or nothing: find a conflict with another sender before inserting any copy
+      for (StoredEnvelope c : i.copies()) {
+        String existing = senderOf(owner, c);
+        if (existing != null && !existing.equals(i.sender())) {
+          return new Refused(ErrorCode.MESSAGE_ID_TAKEN, c.recipient());
         }
       }
     }
-    List<StoredEnvelope> stored = new ArrayList<>(skip.length);
-    try (PreparedStatement ins =
-        batch.prepareStatement(
-            "INSERT INTO envelopes(recipient, message_id, sender, queue, nonce, box, arrived,"
-                + " expires) VALUES(?,?,?,?,?,?,?,?) RETURNING seq")) {
-      for (int k = 0; k < skip.length; k++) {
-        if (skip[k]) {
+    List<StoredEnvelope> stored = new ArrayList<>(i.copies().size());
+    for (StoredEnvelope c : i.copies()) {
+      ins.setString(1, c.recipient());
+      ins.setBytes(2, c.messageId());
+      ins.setString(3, c.sender());
+      ins.setInt(4, c.queue().code());
+      ins.setBytes(5, c.nonce());
+      ins.setBytes(6, c.box());
+      ins.setLong(7, c.arrived());
+      ins.setLong(8, c.expires());
+      try (ResultSet rs = ins.executeQuery()) {
+        if (rs.next()) {
+          stored.add(c.withSeq(rs.getLong(1)));
           continue;
         }
-        StoredEnvelope c = i.copies().get(k);
-        ins.setString(1, c.recipient());
-        ins.setBytes(2, c.messageId());
-        ins.setString(3, c.sender());
-        ins.setInt(4, c.queue().code());
-        ins.setBytes(5, c.nonce());
-        ins.setBytes(6, c.box());
-        ins.setLong(7, c.arrived());
-        ins.setLong(8, c.expires());
-        try (ResultSet rs = ins.executeQuery()) {
-          rs.next();
-          stored.add(c.withSeq(rs.getLong(1)));
-        }
+      }
+      // already queued: the sender's own retry is stored once; another sender's is refused
+      String existing = senderOf(owner, c);
+      if (existing != null && !existing.equals(i.sender())) {
+        return new Refused(ErrorCode.MESSAGE_ID_TAKEN, c.recipient());
       }
     }
     return new Inserted(stored);
+  }
+
+  private static String senderOf(PreparedStatement owner, StoredEnvelope c) throws SQLException {
+    owner.setString(1, c.recipient());
+    owner.setBytes(2, c.messageId());
+    try (ResultSet rs = owner.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
   }
 
   private Outcome expire(Expire e) throws SQLException {
@@ -255,7 +288,7 @@ public final class SqliteStore
       for (StoredEnvelope g : gone) {
         del.setLong(1, g.seq());
         del.executeUpdate();
-        if (active(batch, g.sender())) {
+        if (activeInBatch(g.sender())) {
           rec.setString(1, g.sender());
           rec.setBytes(2, g.messageId());
           rec.setString(3, g.recipient());
@@ -602,10 +635,6 @@ public final class SqliteStore
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  private static boolean active(Connection c, String id) throws SQLException {
-    return exists(c, "SELECT 1 FROM identities WHERE id=? AND revoked IS NULL", id);
-  }
-
   private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(sql)) {
       bind(q, args);
@@ -679,6 +708,16 @@ public final class SqliteStore
 
   @Override
   public void close() {
+    synchronized (batch) {
+      for (PreparedStatement ps : prepared.values()) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // closing
+        }
+      }
+      prepared.clear();
+    }
     for (Connection c : new Connection[] {batch, other}) {
       synchronized (c) {
         try {
