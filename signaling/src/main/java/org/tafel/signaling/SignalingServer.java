@@ -60,6 +60,7 @@ public final class SignalingServer implements AutoCloseable {
   private Channel listener;
   private GroupCommitter committer;
   private ExecutorService storeExecutor;
+  private java.util.concurrent.ScheduledExecutorService maintenance;
   private ExpirySweeper sweeper;
   private SessionRegistry sessions;
   private volatile boolean running;
@@ -175,6 +176,21 @@ public final class SignalingServer implements AutoCloseable {
       listener = f.channel();
       long sweepMs = limits.expirySweep().toMillis();
       group.scheduleAtFixedRate(sweeper::tick, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+      maintenance =
+          Executors.newSingleThreadScheduledExecutor(
+              new DefaultThreadFactory("tafel-signaling-checkpoint", true));
+      Runnable task = openedStores.maintenance();
+      maintenance.scheduleWithFixedDelay(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.warn("signaling store maintenance failed: {}", e.toString());
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
       running = true;
       LOG.info(
           "signaling listening: {} port {} at {}, {} registration, {} event loops",
@@ -240,6 +256,10 @@ public final class SignalingServer implements AutoCloseable {
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       group = null;
+    }
+    if (maintenance != null) {
+      maintenance.shutdownNow();
+      maintenance = null;
     }
     if (committer != null) {
       committer.close();

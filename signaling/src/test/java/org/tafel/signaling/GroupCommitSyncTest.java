@@ -94,7 +94,7 @@ class GroupCommitSyncTest {
   void noSentLeavesBeforeTheCommitHoldingItsEnvelopeReturned() throws Exception {
     SqliteStore sqlite = SqliteStore.open(dir);
     RecordingStore recording = new RecordingStore(sqlite);
-    Stores stores = new Stores(sqlite, recording, sqlite);
+    Stores stores = new Stores(sqlite, recording, sqlite::checkpoint, sqlite);
     try (SignalingFixture f =
         SignalingFixture.start(
             dir,

@@ -36,6 +36,7 @@ public final class SqliteStore
   private final Path file;
   private final Connection batch;
   private final Connection other;
+  private final Connection checkpointer;
   private final SecureRandom random = new SecureRandom();
 
   /** Statements of the commit path, prepared once on the batch connection (guarded by it). */
@@ -44,10 +45,11 @@ public final class SqliteStore
   /** Identities found active in the current commit's transaction (cleared per commit). */
   private final Map<String, Boolean> activeInBatch = new java.util.HashMap<>();
 
-  private SqliteStore(Path file, Connection batch, Connection other) {
+  private SqliteStore(Path file, Connection batch, Connection other, Connection checkpointer) {
     this.file = file;
     this.batch = batch;
     this.other = other;
+    this.checkpointer = checkpointer;
   }
 
   /** Opens (creating if needed) {@code DATA/signaling.db}. */
@@ -61,7 +63,13 @@ public final class SqliteStore
       }
       migrate(batch);
       Connection other = connect(file);
-      return new SqliteStore(file, batch, other);
+      for (Connection c : new Connection[] {batch, other}) {
+        try (Statement s = c.createStatement()) {
+          // checkpoints run from their own connection (checkpoint()), not inside a commit
+          s.execute("PRAGMA wal_autocheckpoint=0");
+        }
+      }
+      return new SqliteStore(file, batch, other, connect(file));
     } catch (SQLException | java.io.IOException e) {
       throw new StoreException(file + ": cannot be opened (" + e.getMessage() + ")", e);
     }
@@ -121,6 +129,22 @@ public final class SqliteStore
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * Copies committed pages from the WAL into the database file without blocking writers (a passive
+   * checkpoint); the server runs it every second, so commits never pay for it. Returns the WAL
+   * frames checkpointed.
+   */
+  public int checkpoint() {
+    synchronized (checkpointer) {
+      try (Statement s = checkpointer.createStatement();
+          ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+        return rs.next() ? rs.getInt(3) : 0;
+      } catch (SQLException e) {
+        return 0; // busy or closing: the next one catches up
+      }
+    }
   }
 
   // ---- envelopes ------------------------------------------------------------------------------
@@ -718,7 +742,14 @@ public final class SqliteStore
       }
       prepared.clear();
     }
-    for (Connection c : new Connection[] {batch, other}) {
+    synchronized (checkpointer) {
+      try (Statement s = checkpointer.createStatement()) {
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (SQLException ignored) {
+        // another process holds the database; its close or the next start checkpoints
+      }
+    }
+    for (Connection c : new Connection[] {batch, other, checkpointer}) {
       synchronized (c) {
         try {
           c.close();
