@@ -148,7 +148,11 @@ public final class SignalingServer implements AutoCloseable {
       channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
       metrics.gauge(
           "tafel_signaling_connections", "Open WebSocket connections.", () -> channels.size());
-      SslContext tls = tlsContext();
+      tlsContext = tlsContext();
+      boolean tls = tlsContext != null;
+      if (tls) {
+        certStamp = certificateStamp();
+      }
       ServerBootstrap b =
           new ServerBootstrap()
               .group(group)
@@ -158,7 +162,8 @@ public final class SignalingServer implements AutoCloseable {
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
                   new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-              .childHandler(new WebSocketInitializer(context, tls, channels));
+              .childHandler(
+                  new WebSocketInitializer(context, tls ? () -> tlsContext : null, channels));
       var f = b.bind(new InetSocketAddress(config.bind(), config.port())).await();
       if (!f.isSuccess()) {
         Throwable c = f.cause();
@@ -176,6 +181,13 @@ public final class SignalingServer implements AutoCloseable {
       listener = f.channel();
       long sweepMs = limits.expirySweep().toMillis();
       group.scheduleAtFixedRate(sweeper::tick, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+      if (tls) {
+        group.scheduleAtFixedRate(
+            this::reloadCertificateIfChanged,
+            CERT_CHECK_SECONDS,
+            CERT_CHECK_SECONDS,
+            TimeUnit.SECONDS);
+      }
       maintenance =
           Executors.newSingleThreadScheduledExecutor(
               new DefaultThreadFactory("tafel-signaling-checkpoint", true));
@@ -194,7 +206,7 @@ public final class SignalingServer implements AutoCloseable {
       running = true;
       LOG.info(
           "signaling listening: {} port {} at {}, {} registration, {} event loops",
-          tls == null ? "ws" : "wss",
+          tls ? "wss" : "ws",
           port(),
           WebSocketInitializer.PATH,
           config.registration().wire(),
@@ -209,6 +221,46 @@ public final class SignalingServer implements AutoCloseable {
     } catch (Exception e) {
       close();
       throw new SignalingStartException("signaling: could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static final int CERT_CHECK_SECONDS = 10;
+  private volatile SslContext tlsContext;
+  private long certStamp;
+
+  /**
+   * Loads the configured certificate again if its files changed (checked every {@value
+   * #CERT_CHECK_SECONDS} s), so a renewed certificate is served without a restart; open connections
+   * keep theirs. A file that does not load keeps the old certificate and logs why. True when it
+   * reloaded.
+   */
+  public synchronized boolean reloadCertificateIfChanged() {
+    if (config.tlsCertificate() == null) {
+      return false;
+    }
+    long stamp = certificateStamp();
+    if (stamp == certStamp) {
+      return false;
+    }
+    try {
+      tlsContext = tlsContext();
+      certStamp = stamp;
+      LOG.info("signaling TLS: certificate reloaded");
+      return true;
+    } catch (Exception e) {
+      LOG.warn(
+          "signaling TLS: certificate changed but does not load, keeping the old one: {}",
+          e.toString());
+      return false;
+    }
+  }
+
+  private long certificateStamp() {
+    try {
+      return java.nio.file.Files.getLastModifiedTime(config.tlsCertificate()).toMillis() * 31
+          + java.nio.file.Files.getLastModifiedTime(config.tlsPrivateKey()).toMillis();
+    } catch (java.io.IOException e) {
+      return -1;
     }
   }
 

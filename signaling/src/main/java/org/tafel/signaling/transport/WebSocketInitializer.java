@@ -20,10 +20,12 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private static final int MAX_HTTP_REQUEST = 16 * 1024;
 
   private final SessionContext context;
-  private final SslContext tls;
+  private final java.util.function.Supplier<SslContext> tls;
   private final ChannelGroup channels;
 
-  public WebSocketInitializer(SessionContext context, SslContext tls, ChannelGroup channels) {
+  /** {@code tls} gives the current TLS context (it may change on reload), or null for plain ws. */
+  public WebSocketInitializer(
+      SessionContext context, java.util.function.Supplier<SslContext> tls, ChannelGroup channels) {
     this.context = context;
     this.tls = tls;
     this.channels = channels;
@@ -48,7 +50,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
                     .build())
             .build();
     if (tls != null) {
-      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+      ch.pipeline().addLast(tls.get().newHandler(ch.alloc()));
     }
     ch.pipeline()
         .addLast(new HttpServerCodec())
