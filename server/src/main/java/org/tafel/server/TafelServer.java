@@ -157,10 +157,13 @@ public final class TafelServer implements AutoCloseable {
         relayUrls.add("turns:" + host + ":" + relay.turnsPort() + "?transport=tcp");
       }
     }
+    // the relay's newest shared secret: configured, or the one the relay of this process generated
     byte[] turnSecret = null;
-    if (config.runs(Service.RELAY) || !config.relay().needsGeneratedSecret()) {
-      List<Secret> turn = turnSecrets();
+    if (!config.relay().needsGeneratedSecret()) {
+      List<Secret> turn = config.relay().turnSecrets();
       turnSecret = turn.isEmpty() ? null : turn.get(0).value();
+    } else if (config.runs(Service.RELAY)) {
+      turnSecret = secrets.loadOrCreate(GeneratedSecrets.TURN_SECRET).secret().value();
     }
     boolean open =
         s.registration() == null
