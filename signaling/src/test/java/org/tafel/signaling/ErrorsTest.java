@@ -214,6 +214,27 @@ class ErrorsTest {
   }
 
   @Test
+  void lookupFloodIsRateLimitedPerSession() {
+    try (WsClient a = f.connect()) {
+      a.register(X25519.generate(RANDOM), null);
+      for (int i = 0; i < 501; i++) {
+        a.send(new ClientFrame.Lookup("" + i, bob));
+      }
+      int keys = 0;
+      for (int i = 0; i < 501; i++) {
+        ServerFrame r =
+            a.expect(x -> x instanceof ServerFrame.Key || x instanceof ServerFrame.Error);
+        if (r instanceof ServerFrame.Error e) {
+          assertEquals(ErrorCode.RATE_LIMITED.wire(), e.code());
+        } else {
+          keys++;
+        }
+      }
+      assertEquals(500, keys); // the clock does not move: exactly the burst
+    }
+  }
+
+  @Test
   void fullQueueIsQueueFull() {
     try (SignalingFixture small =
             SignalingFixture.start(

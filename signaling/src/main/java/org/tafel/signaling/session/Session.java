@@ -58,6 +58,9 @@ public final class Session implements Mailbox {
   private boolean challengeUsed;
   private volatile String identity;
 
+  /** Requests other than send and ack (store reads, credentials): 50/s, bursts of 500. */
+  private final org.tafel.signaling.delivery.TokenBucket requests;
+
   private boolean loaded;
   private long lastSeq;
   private boolean loadWhenWritable;
@@ -67,6 +70,7 @@ public final class Session implements Mailbox {
     this.channel = channel;
     this.ctx = ctx;
     this.address = address;
+    this.requests = new org.tafel.signaling.delivery.TokenBucket(50, 500, ctx.clock());
   }
 
   // ---- inbound --------------------------------------------------------------------------------
@@ -96,9 +100,17 @@ public final class Session implements Mailbox {
   private void request(ClientFrame frame) {
     if (frame instanceof ClientFrame.Send s) {
       send(s);
-    } else if (frame instanceof ClientFrame.Ack a) {
+      return;
+    }
+    if (frame instanceof ClientFrame.Ack a) {
       ack(a);
-    } else if (frame instanceof ClientFrame.Lookup l) {
+      return;
+    }
+    if (!requests.tryTake()) {
+      error(frame.id(), ErrorCode.RATE_LIMITED, "too many requests; retry later");
+      return;
+    }
+    if (frame instanceof ClientFrame.Lookup l) {
       lookup(l);
     } else if (frame instanceof ClientFrame.TurnCredentials t) {
       turnCredentials(t);
