@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -16,14 +15,11 @@ import org.tafel.protocol.signaling.CloseCodes;
 import org.tafel.protocol.signaling.ErrorCode;
 import org.tafel.protocol.signaling.FrameException;
 import org.tafel.protocol.signaling.Handshake;
-import org.tafel.protocol.signaling.QueueClass;
 import org.tafel.protocol.signaling.ServerFrame;
 import org.tafel.protocol.signaling.X25519;
 import org.tafel.signaling.SignalingConfig;
 import org.tafel.signaling.delivery.Mailbox;
 import org.tafel.signaling.directory.Registrar;
-import org.tafel.signaling.discovery.DiscoveryIndex;
-import org.tafel.signaling.store.EnvelopeStore;
 import org.tafel.signaling.store.Identity;
 import org.tafel.signaling.store.Receipt;
 import org.tafel.signaling.store.StoredEnvelope;
@@ -51,6 +47,7 @@ public final class Session implements Mailbox {
 
   private final Channel channel;
   private final SessionContext ctx;
+  private final Requests requests = new Requests(this);
   private final InetAddress address;
   private Phase phase = Phase.NEW;
   private X25519.KeyPair ephemeral;
@@ -59,7 +56,7 @@ public final class Session implements Mailbox {
   private volatile String identity;
 
   /** Requests other than send and ack (store reads, credentials): 50/s, bursts of 500. */
-  private final org.tafel.signaling.delivery.TokenBucket requests;
+  private final org.tafel.signaling.delivery.TokenBucket requestBucket;
 
   private boolean loaded;
   private long lastSeq;
@@ -70,7 +67,7 @@ public final class Session implements Mailbox {
     this.channel = channel;
     this.ctx = ctx;
     this.address = address;
-    this.requests = new org.tafel.signaling.delivery.TokenBucket(50, 500, ctx.clock());
+    this.requestBucket = new org.tafel.signaling.delivery.TokenBucket(50, 500, ctx.clock());
   }
 
   // ---- inbound --------------------------------------------------------------------------------
@@ -99,27 +96,27 @@ public final class Session implements Mailbox {
 
   private void request(ClientFrame frame) {
     if (frame instanceof ClientFrame.Send s) {
-      send(s);
+      requests.send(s);
       return;
     }
     if (frame instanceof ClientFrame.Ack a) {
-      ack(a);
+      requests.ack(a);
       return;
     }
-    if (!requests.tryTake()) {
+    if (!requestBucket.tryTake()) {
       error(frame.id(), ErrorCode.RATE_LIMITED, "too many requests; retry later");
       return;
     }
     if (frame instanceof ClientFrame.Lookup l) {
-      lookup(l);
+      requests.lookup(l);
     } else if (frame instanceof ClientFrame.TurnCredentials t) {
-      turnCredentials(t);
+      requests.turnCredentials(t);
     } else if (frame instanceof ClientFrame.UploadToken u) {
-      uploadToken(u);
+      requests.uploadToken(u);
     } else if (frame instanceof ClientFrame.Discover d) {
-      discover(d);
+      requests.discover(d);
     } else if (frame instanceof ClientFrame.Findable f) {
-      findable(f);
+      requests.findable(f);
     }
   }
 
@@ -381,187 +378,10 @@ public final class Session implements Mailbox {
     ctx.metrics().receiptDelivered();
   }
 
-  // ---- requests -------------------------------------------------------------------------------
-
-  private void send(ClientFrame.Send s) {
-    SignalingConfig.Limits limits = ctx.config().limits();
-    if (s.recipients().size() > limits.maxRecipients()) {
-      error(
-          s.id(),
-          ErrorCode.TOO_MANY_RECIPIENTS,
-          "recipients: "
-              + s.recipients().size()
-              + " (expected: at most "
-              + limits.maxRecipients()
-              + ")");
-      return;
-    }
-    for (ClientFrame.Recipient r : s.recipients()) {
-      if (r.box().length > limits.maxBoxBytes()) {
-        error(
-            s.id(),
-            ErrorCode.TOO_LARGE,
-            "box: " + r.box().length + " bytes (expected: at most " + limits.maxBoxBytes() + ")");
-        return;
-      }
-    }
-    String sender = identity;
-    if (!ctx.sendBuckets().apply(sender).tryTake()) {
-      error(s.id(), ErrorCode.RATE_LIMITED, "send rate exceeded; retry later");
-      return;
-    }
-    long arrived = ctx.clock().millis();
-    long life =
-        (s.queue() == QueueClass.NORMAL ? limits.normalLifetime() : limits.shortLifetime())
-            .toMillis();
-    if (s.ttl() != null) {
-      life = Math.min(life, Math.multiplyExact(Math.min(s.ttl(), Long.MAX_VALUE / 1000), 1000L));
-    }
-    List<StoredEnvelope> copies = new ArrayList<>(s.recipients().size());
-    for (ClientFrame.Recipient r : s.recipients()) {
-      copies.add(
-          new StoredEnvelope(
-              0,
-              r.to(),
-              s.messageId(),
-              sender,
-              s.queue(),
-              r.nonce(),
-              r.box(),
-              arrived,
-              arrived + life));
-    }
-    String rid = s.id();
-    boolean queued =
-        ctx.committer()
-            .submit(
-                new EnvelopeStore.Insert(sender, copies),
-                o -> {
-                  if (o instanceof EnvelopeStore.Inserted ins) {
-                    ctx.metrics().envelopesIn(ins.copies().size());
-                    ctx.router().inserted(ins);
-                    emitFromAnyThread(new ServerFrame.Sent(rid, s.messageId()));
-                  } else if (o instanceof EnvelopeStore.Refused r) {
-                    emitFromAnyThread(new ServerFrame.Error(rid, r.code(), refusal(r)));
-                    ctx.metrics().error(r.code());
-                    if (r.code() == ErrorCode.REVOKED) {
-                      channel.eventLoop().execute(() -> closeWith(CloseCodes.REVOKED, "revoked"));
-                    }
-                  }
-                });
-    if (!queued) {
-      error(rid, ErrorCode.INTERNAL, "server busy; retry later");
-    }
-  }
-
-  private static String refusal(EnvelopeStore.Refused r) {
-    return switch (r.code()) {
-      case UNKNOWN_RECIPIENT -> "recipient " + r.recipient() + " is not an active identity";
-      case QUEUE_FULL -> "the queue of recipient " + r.recipient() + " is full";
-      case MESSAGE_ID_TAKEN ->
-          "recipient " + r.recipient() + " has a queued envelope with this message ID";
-      case REVOKED -> "this identity has been revoked";
-      default -> r.code().description();
-    };
-  }
-
-  private void ack(ClientFrame.Ack a) {
-    EnvelopeStore.Write w =
-        a.recipient() == null
-            ? new EnvelopeStore.Delete(identity, a.messageId())
-            : new EnvelopeStore.DeleteReceipt(identity, a.messageId(), a.recipient());
-    boolean queued =
-        ctx.committer()
-            .submit(
-                w,
-                o -> {
-                  if (o instanceof EnvelopeStore.Deleted d) {
-                    if (d.existed() && a.recipient() == null) {
-                      ctx.metrics().acked();
-                    }
-                    emitFromAnyThread(new ServerFrame.Acked(a.id(), a.messageId()));
-                  } else {
-                    emitFromAnyThread(
-                        new ServerFrame.Error(a.id(), ErrorCode.INTERNAL, "ack not stored; retry"));
-                    ctx.metrics().error(ErrorCode.INTERNAL);
-                  }
-                });
-    if (!queued) {
-      error(a.id(), ErrorCode.INTERNAL, "server busy; retry later");
-    }
-  }
-
-  private void lookup(ClientFrame.Lookup l) {
-    offload(
-        () -> ctx.identities().find(l.identity()),
-        found -> {
-          if (found.isEmpty()) {
-            error(l.id(), ErrorCode.UNKNOWN_IDENTITY, "no identity with this ID");
-          } else {
-            emit(new ServerFrame.Key(l.id(), l.identity(), found.get().publicKey()), true);
-          }
-        });
-  }
-
-  private void turnCredentials(ClientFrame.TurnCredentials t) {
-    if (!ctx.credentials().turnAvailable()) {
-      error(t.id(), ErrorCode.UNAVAILABLE, "no relay is configured");
-      return;
-    }
-    emit(ctx.credentials().turn(t.id(), identity), true);
-  }
-
-  private void uploadToken(ClientFrame.UploadToken u) {
-    if (!ctx.credentials().uploadsAvailable()) {
-      error(u.id(), ErrorCode.UNAVAILABLE, "no blob store is configured");
-      return;
-    }
-    if (u.cap() > ctx.credentials().maxUploadBytes()) {
-      error(
-          u.id(),
-          ErrorCode.MALFORMED,
-          "cap: " + u.cap() + " (expected: at most " + ctx.credentials().maxUploadBytes() + ")");
-      return;
-    }
-    emit(ctx.credentials().upload(u.id(), identity, u.cap()), true);
-  }
-
-  private void discover(ClientFrame.Discover d) {
-    List<DiscoveryIndex.Hit> hits = ctx.discovery().probe(identity, d.hashes());
-    if (hits == null) {
-      error(d.id(), ErrorCode.DISCOVERY_BUDGET, "daily budget of new probes spent");
-      return;
-    }
-    offload(
-        () -> {
-          List<ServerFrame.Match> matches = new ArrayList<>();
-          for (DiscoveryIndex.Hit h : hits) {
-            ctx.identities()
-                .find(h.identity())
-                .ifPresent(
-                    i -> matches.add(new ServerFrame.Match(h.hash(), i.id(), i.publicKey())));
-          }
-          return matches;
-        },
-        matches -> emit(new ServerFrame.Discovered(d.id(), matches), true));
-  }
-
-  private void findable(ClientFrame.Findable f) {
-    String id = identity;
-    offload(
-        () -> {
-          ctx.identities().setFindable(id, f.hashes());
-          ctx.discovery().setFindable(id, f.hashes());
-          return f.hashes().size();
-        },
-        n -> emit(new ServerFrame.FindableSet(f.id(), n), true));
-  }
-
   // ---- plumbing -------------------------------------------------------------------------------
 
   /** Runs {@code work} on the store executor and {@code then} with its result on the event loop. */
-  private <T> void offload(
-      java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> then) {
+  <T> void offload(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> then) {
     ctx.storeExecutor()
         .execute(
             () -> {
@@ -585,12 +405,12 @@ public final class Session implements Mailbox {
             });
   }
 
-  private void error(String requestId, ErrorCode code, String message) {
+  void error(String requestId, ErrorCode code, String message) {
     ctx.metrics().error(code);
     emit(new ServerFrame.Error(requestId, code, message), true);
   }
 
-  private void emit(ServerFrame frame, boolean flush) {
+  void emit(ServerFrame frame, boolean flush) {
     if (!channel.isActive()) {
       return;
     }
@@ -602,11 +422,25 @@ public final class Session implements Mailbox {
     }
   }
 
-  private void emitFromAnyThread(ServerFrame frame) {
+  void emitFromAnyThread(ServerFrame frame) {
     if (channel.isActive()) {
       channel.writeAndFlush(
           new TextWebSocketFrame(ctx.codec().encode(frame)), channel.voidPromise());
     }
+  }
+
+  SessionContext context() {
+    return ctx;
+  }
+
+  /** The logged-in identity, or null. */
+  String identity() {
+    return identity;
+  }
+
+  /** {@link #closeWith} from any thread. */
+  void closeFromAnyThread(int code, String reason) {
+    channel.eventLoop().execute(() -> closeWith(code, reason));
   }
 
   /** Another connection logged in as this identity: close with {@code replaced}. Any thread. */
