@@ -24,13 +24,12 @@ import org.tafel.server.config.GeneratedSecrets;
 import org.tafel.server.config.Secret;
 import org.tafel.server.config.Service;
 import org.tafel.server.config.TafelConfig;
-import org.tafel.signaling.SignalingConfig;
 import org.tafel.signaling.SignalingServer;
 import org.tafel.signaling.SignalingStartException;
 
 /**
- * The services of one JVM wired together: metrics, the admin port, the relay. {@link #start} checks
- * the ports, starts everything or nothing, and writes {@code DATA/run/ports.json}.
+ * The services of one JVM wired together: metrics, the admin port, the relay, signaling. {@link
+ * #start} checks the ports, starts everything or nothing, and writes {@code DATA/run/ports.json}.
  */
 public final class TafelServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TafelServer.class);
@@ -108,7 +107,7 @@ public final class TafelServer implements AutoCloseable {
       }
     }
     if (config.runs(Service.SIGNALING)) {
-      signaling = new SignalingServer(signalingConfig(), metrics, clock);
+      signaling = new SignalingServer(SignalingWiring.config(config, relay), metrics, clock);
       try {
         signaling.start();
       } catch (SignalingStartException e) {
@@ -117,87 +116,6 @@ public final class TafelServer implements AutoCloseable {
     }
     portsFile = runDir.resolve("ports.json");
     writeAtomically(portsFile, portsJson());
-  }
-
-  /**
-   * The signaling service's config: keys from {@code DATA/secrets} (generated on first start), the
-   * relay's TURN secret, relay URLs configured or derived from the relay of this process.
-   */
-  private SignalingConfig signalingConfig() {
-    TafelConfig.Signaling s = config.signaling();
-    GeneratedSecrets secrets = new GeneratedSecrets(config.dataDir(), new SecureRandom());
-    GeneratedSecrets.Result serverKey = secrets.loadOrCreate(GeneratedSecrets.SIGNALING_SERVER_KEY);
-    byte[] serverSecret;
-    try {
-      serverSecret = java.util.HexFormat.of().parseHex(serverKey.secret().text());
-    } catch (IllegalArgumentException e) {
-      throw new org.tafel.server.config.ConfigException(
-          serverKey.file() + ": not 64 hex characters (delete it to generate a new server key)");
-    }
-    if (serverSecret.length != 32) {
-      throw new org.tafel.server.config.ConfigException(
-          serverKey.file() + ": not 64 hex characters (delete it to generate a new server key)");
-    }
-    if (serverKey.created()) {
-      log.info(
-          "signaling: generated the server's long-term key in {} (clients pin its public key)",
-          serverKey.file());
-    }
-    List<String> relayUrls = new ArrayList<>(s.relayUrls());
-    if (relayUrls.isEmpty() && relay != null) {
-      String host =
-          (config.relay().externalIp() != null ? config.relay().externalIp() : config.bind())
-              .getHostAddress();
-      if (host.contains(":")) {
-        host = "[" + host + "]";
-      }
-      relayUrls.add("turn:" + host + ":" + relay.turnPort() + "?transport=udp");
-      relayUrls.add("turn:" + host + ":" + relay.turnPort() + "?transport=tcp");
-      if (relay.turnsPort() > 0) {
-        relayUrls.add("turns:" + host + ":" + relay.turnsPort() + "?transport=tcp");
-      }
-    }
-    // the relay's newest shared secret: configured, or the one the relay of this process generated
-    byte[] turnSecret = null;
-    if (!config.relay().needsGeneratedSecret()) {
-      List<Secret> turn = config.relay().turnSecrets();
-      turnSecret = turn.isEmpty() ? null : turn.get(0).value();
-    } else if (config.runs(Service.RELAY)) {
-      turnSecret = secrets.loadOrCreate(GeneratedSecrets.TURN_SECRET).secret().value();
-    }
-    boolean open =
-        s.registration() == null
-            ? config.bind().isLoopbackAddress()
-            : s.registration().equals("open");
-    SignalingConfig.Limits limits =
-        SignalingConfig.Limits.defaults()
-            .withQueueDepth(s.queueDepth())
-            .withRates(s.sendRate(), s.sendBurst())
-            .withNormalLifetime(java.time.Duration.ofDays(s.normalLifetimeDays()))
-            .withMaxUploadBytes(config.blob().maxBytes());
-    try {
-      return SignalingConfig.builder(config.dataDir(), serverSecret)
-          .bind(config.bind())
-          .port(s.port())
-          .tls(config.tls().certificate(), config.tls().privateKey())
-          .registration(
-              open ? SignalingConfig.Registration.OPEN : SignalingConfig.Registration.LICENCE,
-              s.powBits())
-          .limits(limits)
-          .relay(
-              relayUrls,
-              turnSecret,
-              secrets.loadOrCreate(GeneratedSecrets.RELAY_PSEUDONYM_KEY).secret().value())
-          .uploads(
-              secrets.keyRing(GeneratedSecrets.UPLOAD_TOKEN_KEY),
-              secrets.loadOrCreate(GeneratedSecrets.BLOB_PSEUDONYM_KEY).secret().value())
-          .discoveryKey(
-              java.util.HexFormat.of()
-                  .parseHex(secrets.loadOrCreate(GeneratedSecrets.DISCOVERY_KEY).secret().text()))
-          .build();
-    } catch (IllegalArgumentException e) {
-      throw new org.tafel.server.config.ConfigException("signaling." + e.getMessage(), e);
-    }
   }
 
   private List<Secret> turnSecrets() {
