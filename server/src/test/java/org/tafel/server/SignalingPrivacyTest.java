@@ -33,9 +33,9 @@ import org.tafel.signaling.testing.WsClient;
 
 /**
  * Must-show 6: a plaintext canary sealed inside envelopes appears nowhere in the data directory
- * (SQLite file, WAL and shared memory included), the server's logs or {@code /metrics}. The clients
- * seal with AES-256-GCM under an X25519-derived key, standing in for the SDK's crypto_box until it
- * exists; the server sees only ciphertext either way.
+ * (SQLite file, WAL and shared memory included), the server's logs, {@code /metrics} or its heap (a
+ * {@code jcmd GC.heap_dump -all}). The clients seal with AES-256-GCM under an X25519-derived key,
+ * standing in for the SDK's crypto_box until it exists; the server sees only ciphertext either way.
  */
 class SignalingPrivacyTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -161,6 +161,29 @@ class SignalingPrivacyTest {
       assertTrue(metrics.contains("tafel_signaling_envelopes_in_total 20"), metrics);
       for (byte[] needle : needles()) {
         assertEquals(List.of(), filesContaining(data, needle), "canary in the running store");
+      }
+      // the server's memory: a heap dump including unreachable objects (DESIGN.md §9)
+      Path dump = data.getParent().resolve("signaling-heap-" + server.pid() + ".hprof");
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  "" + server.pid(),
+                  "GC.heap_dump",
+                  "-all",
+                  dump.toString())
+              .redirectErrorStream(true)
+              .start();
+      String jcmdOut = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, jcmd.waitFor(), jcmdOut);
+      try {
+        byte[] heap = Files.readAllBytes(dump);
+        // the scan finds what the server does hold: the identity IDs it routes by
+        assertTrue(indexOf(heap, bob.getBytes(StandardCharsets.US_ASCII)) >= 0, "scan works");
+        for (byte[] needle : needles()) {
+          assertEquals(-1, indexOf(heap, needle), "canary in the server's heap");
+        }
+      } finally {
+        Files.deleteIfExists(dump);
       }
       server.closeStdin();
       assertEquals(0, server.awaitExit(Duration.ofSeconds(30)), server.output());
