@@ -19,6 +19,11 @@ public final class Main {
     String command = args.length == 0 ? "help" : args[0];
     switch (command) {
       case "serve" -> ServeCommand.run(rest);
+      case "admin" -> {
+        int code = AdminCommand.run(rest);
+        System.out.flush();
+        System.exit(code);
+      }
       case "help", "--help", "-h" -> System.out.print(usage());
       default -> {
         System.err.print("tafel: unknown command '" + command + "'\n" + usage());
@@ -33,6 +38,7 @@ public final class Main {
 
         commands:
           serve    start the services of this build (see: tafel serve --help)
+          admin    licence codes and identities (see: tafel admin --help)
           help     this text
         """;
   }

@@ -24,10 +24,12 @@ import org.tafel.server.config.GeneratedSecrets;
 import org.tafel.server.config.Secret;
 import org.tafel.server.config.Service;
 import org.tafel.server.config.TafelConfig;
+import org.tafel.signaling.SignalingServer;
+import org.tafel.signaling.SignalingStartException;
 
 /**
- * The services of one JVM wired together: metrics, the admin port, the relay. {@link #start} checks
- * the ports, starts everything or nothing, and writes {@code DATA/run/ports.json}.
+ * The services of one JVM wired together: metrics, the admin port, the relay, signaling. {@link
+ * #start} checks the ports, starts everything or nothing, and writes {@code DATA/run/ports.json}.
  */
 public final class TafelServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TafelServer.class);
@@ -36,6 +38,7 @@ public final class TafelServer implements AutoCloseable {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private AdminServer admin;
   private RelayServer relay;
+  private SignalingServer signaling;
   private Path portsFile;
 
   private TafelServer(TafelConfig config) {
@@ -56,7 +59,7 @@ public final class TafelServer implements AutoCloseable {
 
   private void startServices(Clock clock) throws StartException {
     for (Service s : config.only()) {
-      if (s != Service.RELAY) {
+      if (s != Service.RELAY && s != Service.SIGNALING) {
         log.info("{}: not in this build; skipped", s.key());
       }
     }
@@ -103,6 +106,14 @@ public final class TafelServer implements AutoCloseable {
         throw new StartException(m != null && m.startsWith("relay") ? m : "relay: " + m, e);
       }
     }
+    if (config.runs(Service.SIGNALING)) {
+      signaling = new SignalingServer(SignalingWiring.config(config, relay), metrics, clock);
+      try {
+        signaling.start();
+      } catch (SignalingStartException e) {
+        throw new StartException(e.getMessage(), e);
+      }
+    }
     portsFile = runDir.resolve("ports.json");
     writeAtomically(portsFile, portsJson());
   }
@@ -129,6 +140,9 @@ public final class TafelServer implements AutoCloseable {
     if (config.runs(Service.RELAY) && (relay == null || !relay.isRunning())) {
       down.add(Service.RELAY.key());
     }
+    if (config.runs(Service.SIGNALING) && (signaling == null || !signaling.isRunning())) {
+      down.add(Service.SIGNALING.key());
+    }
     return down;
   }
 
@@ -140,10 +154,16 @@ public final class TafelServer implements AutoCloseable {
       ports.put("turn", relay.turnPort());
       ports.put("turns", relay.turnsPort());
     }
+    if (signaling != null) {
+      ports.put("signaling", signaling.port());
+    }
     return ports;
   }
 
-  /** The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N}. */
+  /**
+   * The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N signaling=N}
+   * (the ports of the services that run).
+   */
   public String readyLine() {
     StringBuilder line = new StringBuilder("tafel ready");
     ports().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
@@ -181,7 +201,7 @@ public final class TafelServer implements AutoCloseable {
     }
   }
 
-  /** Stops the relay, then the admin port; removes {@code ports.json}. Idempotent. */
+  /** Stops signaling, the relay, then the admin port; removes {@code ports.json}. Idempotent. */
   @Override
   public synchronized void close() {
     if (portsFile != null) {
@@ -191,6 +211,14 @@ public final class TafelServer implements AutoCloseable {
         log.warn("{}: cannot be removed ({})", portsFile, e.toString());
       }
       portsFile = null;
+    }
+    if (signaling != null) {
+      try {
+        signaling.close();
+      } catch (RuntimeException e) {
+        log.warn("signaling: error while stopping", e);
+      }
+      signaling = null;
     }
     if (relay != null) {
       try {

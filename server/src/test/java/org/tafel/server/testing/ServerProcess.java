@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  * --exit-on-stdin-close}, so it also dies when the test JVM does.
  *
  * <pre>{@code
- * try (ServerProcess server = ServerProcess.start(dataDir, "--turn-port", "0", "--only", "relay")) {
+ * try (ServerProcess server = ServerProcess.start(dataDir, "--only", "relay")) {
  *   int turn = server.port("turn");
  *   ...
  * }
@@ -56,7 +56,8 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(Path dataDir, String... flags) {
     List<String> args = new ArrayList<>(List.of("serve", "--data", dataDir.toString()));
     List<String> given = List.of(flags);
-    for (String portFlag : List.of("--turn-port", "--turns-port", "--admin-port")) {
+    for (String portFlag :
+        List.of("--turn-port", "--turns-port", "--admin-port", "--signaling-port")) {
       if (!given.contains(portFlag)) {
         args.add(portFlag);
         args.add("0");
@@ -146,6 +147,10 @@ public final class ServerProcess implements AutoCloseable {
 
   public int turnsPort() {
     return port("turns");
+  }
+
+  public int signalingPort() {
+    return port("signaling");
   }
 
   /** Closes the child's stdin; with {@code --exit-on-stdin-close} it then stops cleanly. */
