@@ -55,6 +55,7 @@ public final class RelayServer implements AutoCloseable {
   private EventLoopGroup group;
   private RelayContext context;
   private volatile boolean running;
+  private static final int EPHEMERAL_BIND_ATTEMPTS = 8;
   private int turnPort = -1;
   private int turnsPort = -1;
 
@@ -114,9 +115,8 @@ public final class RelayServer implements AutoCloseable {
       registry.gauge(
           "tafel_relay_ports_capacity", "Relay ports in the pool.", context.ports()::capacity);
       // The listeners' own ports are protected too; with port 0 they are known only now.
-      turnPort = bindUdp(threads, config.turnPort());
+      turnPort = bindTurnPort(threads);
       policy.protectPort(turnPort);
-      bindTcp(turnPort, false);
       if (tls) {
         turnsPort = bindTcp(config.turnsPort(), true);
         policy.protectPort(turnsPort);
@@ -202,6 +202,30 @@ public final class RelayServer implements AutoCloseable {
       bound = ((InetSocketAddress) ch.localAddress()).getPort();
     }
     return bound;
+  }
+
+  /**
+   * Binds UDP and TCP on the configured TURN port. With port 0 the kernel picks a free UDP port,
+   * whose number another process may hold on TCP; then the UDP listeners are closed and another
+   * port is tried, a few times.
+   */
+  private int bindTurnPort(int threads) throws InterruptedException, RelayStartException {
+    int attempts = config.turnPort() == 0 ? EPHEMERAL_BIND_ATTEMPTS : 1;
+    for (int attempt = 1; ; attempt++) {
+      int before = listeners.size();
+      int port = bindUdp(threads, config.turnPort());
+      try {
+        bindTcp(port, false);
+        return port;
+      } catch (RelayStartException e) {
+        if (attempt >= attempts) {
+          throw e;
+        }
+        while (listeners.size() > before) {
+          listeners.remove(listeners.size() - 1).close().await();
+        }
+      }
+    }
   }
 
   private int bindTcp(int port, boolean tls) throws InterruptedException, RelayStartException {

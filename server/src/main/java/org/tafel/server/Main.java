@@ -19,7 +19,11 @@ public final class Main {
     String command = args.length == 0 ? "help" : args[0];
     switch (command) {
       case "serve" -> ServeCommand.run(rest);
-      case "admin" -> AdminCommand.run(rest);
+      case "admin" -> {
+        int code = AdminCommand.run(rest);
+        System.out.flush();
+        System.exit(code);
+      }
       case "help", "--help", "-h" -> System.out.print(usage());
       default -> {
         System.err.print("tafel: unknown command '" + command + "'\n" + usage());
@@ -34,7 +38,7 @@ public final class Main {
 
         commands:
           serve    start the services of this build (see: tafel serve --help)
-          admin    operator commands (see: tafel admin --help)
+          admin    licence codes, identities, upload tokens (see: tafel admin --help)
           help     this text
         """;
   }

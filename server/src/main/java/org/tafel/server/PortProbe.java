@@ -38,6 +38,10 @@ final class PortProbe {
         out.add(new Listener("relay.turns-port", config.bind(), relay.turnsPort(), Transport.TCP));
       }
     }
+    if (config.runs(Service.SIGNALING) && config.signaling().port() > 0) {
+      out.add(
+          new Listener("signaling.port", config.bind(), config.signaling().port(), Transport.TCP));
+    }
     if (config.admin().port() > 0) {
       out.add(
           new Listener("admin.port", config.admin().bind(), config.admin().port(), Transport.TCP));

@@ -27,10 +27,12 @@ import org.tafel.server.config.GeneratedSecrets;
 import org.tafel.server.config.Secret;
 import org.tafel.server.config.Service;
 import org.tafel.server.config.TafelConfig;
+import org.tafel.signaling.SignalingServer;
+import org.tafel.signaling.SignalingStartException;
 
 /**
- * The services of one JVM wired together: metrics, the admin port, the relay, the blob store.
- * {@link #start} checks the ports, starts everything or nothing, and writes {@code
+ * The services of one JVM wired together: metrics, the admin port, the relay, signaling, the blob
+ * store. {@link #start} checks the ports, starts everything or nothing, and writes {@code
  * DATA/run/ports.json}.
  */
 public final class TafelServer implements AutoCloseable {
@@ -40,6 +42,7 @@ public final class TafelServer implements AutoCloseable {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private AdminServer admin;
   private RelayServer relay;
+  private SignalingServer signaling;
   private BlobServer blob;
   private Path portsFile;
 
@@ -60,11 +63,6 @@ public final class TafelServer implements AutoCloseable {
   }
 
   private void startServices(Clock clock) throws StartException {
-    for (Service s : config.only()) {
-      if (s != Service.RELAY && s != Service.BLOB) {
-        log.info("{}: not in this build; skipped", s.key());
-      }
-    }
     PortProbe.checkFree(PortProbe.listeners(config));
     Path runDir = config.dataDir().resolve("run");
     try {
@@ -106,6 +104,14 @@ public final class TafelServer implements AutoCloseable {
       } catch (RelayStartException e) {
         String m = e.getMessage();
         throw new StartException(m != null && m.startsWith("relay") ? m : "relay: " + m, e);
+      }
+    }
+    if (config.runs(Service.SIGNALING)) {
+      signaling = new SignalingServer(SignalingWiring.config(config, relay), metrics, clock);
+      try {
+        signaling.start();
+      } catch (SignalingStartException e) {
+        throw new StartException(e.getMessage(), e);
       }
     }
     if (config.runs(Service.BLOB)) {
@@ -159,6 +165,9 @@ public final class TafelServer implements AutoCloseable {
     if (config.runs(Service.RELAY) && (relay == null || !relay.isRunning())) {
       down.add(Service.RELAY.key());
     }
+    if (config.runs(Service.SIGNALING) && (signaling == null || !signaling.isRunning())) {
+      down.add(Service.SIGNALING.key());
+    }
     if (config.runs(Service.BLOB) && (blob == null || !blob.isRunning())) {
       down.add(Service.BLOB.key());
     }
@@ -173,6 +182,9 @@ public final class TafelServer implements AutoCloseable {
       ports.put("turn", relay.turnPort());
       ports.put("turns", relay.turnsPort());
     }
+    if (signaling != null) {
+      ports.put("signaling", signaling.port());
+    }
     if (blob != null) {
       ports.put("blob", blob.port());
     }
@@ -180,8 +192,8 @@ public final class TafelServer implements AutoCloseable {
   }
 
   /**
-   * The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N blob=N}, one
-   * {@code key=port} pair per running service.
+   * The line tests and scripts wait for: {@code tafel ready admin=N turn=N turns=N signaling=N
+   * blob=N}, one {@code key=port} pair per running service.
    */
   public String readyLine() {
     StringBuilder line = new StringBuilder("tafel ready");
@@ -220,7 +232,7 @@ public final class TafelServer implements AutoCloseable {
     }
   }
 
-  /** Stops the relay, then the admin port; removes {@code ports.json}. Idempotent. */
+  /** Stops signaling, the relay, then the admin port; removes {@code ports.json}. Idempotent. */
   @Override
   public synchronized void close() {
     if (portsFile != null) {
@@ -230,6 +242,14 @@ public final class TafelServer implements AutoCloseable {
         log.warn("{}: cannot be removed ({})", portsFile, e.toString());
       }
       portsFile = null;
+    }
+    if (signaling != null) {
+      try {
+        signaling.close();
+      } catch (RuntimeException e) {
+        log.warn("signaling: error while stopping", e);
+      }
+      signaling = null;
     }
     if (relay != null) {
       try {

@@ -62,10 +62,11 @@ class ServeProcessTest {
   }
 
   @Test
-  void withNoServiceStartedAdminAnswersHealthy(@TempDir Path data) throws Exception {
+  void signalingAloneStartsBesideAdminAndAnswersHealthy(@TempDir Path data) throws Exception {
     try (ServerProcess server = ServerProcess.start(data, "--only", "signaling")) {
-      assertEquals(List.of("admin"), List.copyOf(server.ports().keySet()));
-      assertTrue(server.stderr().contains("signaling: not in this build"), server.output());
+      assertEquals(List.of("admin", "signaling"), List.copyOf(server.ports().keySet()));
+      assertTrue(Files.exists(data.resolve("signaling.db")), server.output());
+      assertTrue(Files.exists(data.resolve("secrets/signaling-server-key")), server.output());
       assertEquals(200, get(server.adminPort(), "/healthz").statusCode());
       HttpResponse<String> metrics = get(server.adminPort(), "/metrics");
       assertTrue(metrics.body().contains("tafel_jvm_heap_used_bytes"), metrics.body());

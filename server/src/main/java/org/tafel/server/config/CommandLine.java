@@ -71,6 +71,18 @@ public record CommandLine(
         new Option("relay.allow-peers", Kind.LIST, "CIDR", "open a peer range (repeatable)"));
     value("--admin-port", "admin.port", "N", "admin HTTP port (default 9090)");
     value("--signaling-port", "signaling.port", "N", "signaling port (default 8080)");
+    value("--registration", "signaling.registration", "open|licence", "how identities register");
+    value("--pow-bits", "signaling.pow-bits", "N", "open registration proof-of-work (default 20)");
+    OPTIONS.put(
+        "--relay-url",
+        new Option(
+            "signaling.relay-urls",
+            Kind.LIST,
+            "URL",
+            "relay URL for turn-credentials (repeatable)"));
+    value("--queue-depth", "signaling.queue-depth", "N", "envelopes queued per recipient");
+    value("--send-rate", "signaling.send-rate", "N", "sends per second per identity");
+    value("--send-burst", "signaling.send-burst", "N", "sends an identity may make at once");
     value("--blob-port", "blob.port", "N", "blob store port (default 8081)");
     value("--blob-max-bytes", "blob.max-bytes", "N", "largest blob in bytes");
     value("--blob-max-expiry", "blob.max-expiry", "SECONDS", "longest blob lifetime (30 days)");

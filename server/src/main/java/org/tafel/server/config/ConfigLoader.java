@@ -132,9 +132,7 @@ public final class ConfigLoader {
             admin.port("port", TafelConfig.Admin.DEFAULT_PORT, 0));
     admin.finish();
     Section signaling = root.section("signaling");
-    var signalingConfig =
-        new TafelConfig.Signaling(signaling.port("port", TafelConfig.Signaling.DEFAULT_PORT, 0));
-    signaling.finish();
+    var signalingConfig = signaling(signaling);
     Section blob = root.section("blob");
     var blobConfig =
         new TafelConfig.Blob(
@@ -156,6 +154,33 @@ public final class ConfigLoader {
         adminConfig,
         signalingConfig,
         blobConfig);
+  }
+
+  private static TafelConfig.Signaling signaling(Section s) {
+    var defaults = new TafelConfig.Signaling(TafelConfig.Signaling.DEFAULT_PORT);
+    var config =
+        new TafelConfig.Signaling(
+            s.port("port", TafelConfig.Signaling.DEFAULT_PORT, 0),
+            s.string("registration", null),
+            (int) s.integer("pow-bits", TafelConfig.Signaling.DEFAULT_POW_BITS, 0, 40),
+            s.strings("relay-urls"),
+            (int) s.integer("queue-depth", defaults.queueDepth(), 1, 10_000_000),
+            (int) s.integer("send-rate", defaults.sendRate(), 1, 1_000_000),
+            (int) s.integer("send-burst", defaults.sendBurst(), 1, 10_000_000),
+            (int)
+                s.integer(
+                    "normal-lifetime-days",
+                    TafelConfig.Signaling.DEFAULT_NORMAL_LIFETIME_DAYS,
+                    1,
+                    3650));
+    for (String url : config.relayUrls()) {
+      if (!url.matches("turns?:[^\\s]+")) {
+        throw ConfigException.invalid(
+            s.key("relay-urls"), url, "turn:HOST:PORT[?transport=udp|tcp] or turns:HOST:PORT");
+      }
+    }
+    s.finish();
+    return config;
   }
 
   private static TafelConfig.Tls tls(Section s) {

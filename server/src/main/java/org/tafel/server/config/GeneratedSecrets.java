@@ -32,6 +32,12 @@ public final class GeneratedSecrets {
   /** Keys the blob store's constant pseudonyms (quota owners). */
   public static final String BLOB_PSEUDONYM_KEY = "blob-pseudonym-key";
 
+  /** The signaling server's long-term X25519 secret (64 hex characters = 32 bytes). */
+  public static final String SIGNALING_SERVER_KEY = "signaling-server-key";
+
+  /** The deployment's contact-discovery key (handed to every client at login). */
+  public static final String DISCOVERY_KEY = "discovery-key";
+
   private static final int SECRET_BYTES = 32;
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwx------");

@@ -237,9 +237,52 @@ public record TafelConfig(
     public static final int DEFAULT_PORT = 9090;
   }
 
-  /** {@code signaling.port} (default 8080); the service arrives with its issue. */
-  public record Signaling(int port) {
+  /**
+   * The signaling service (docs/configuration.md, docs/protocol.md).
+   *
+   * @param port {@code signaling.port} (default 8080)
+   * @param registration {@code signaling.registration}: {@code open} (proof-of-work) or {@code
+   *     licence}; null means open on loopback and licence beyond it (DESIGN.md §2)
+   * @param powBits {@code signaling.pow-bits}: open registration's proof-of-work (default 20)
+   * @param relayUrls {@code signaling.relay-urls}: handed out with {@code turn-credentials}; empty
+   *     means derived from the relay of this process (its bind or external address and ports)
+   * @param queueDepth {@code signaling.queue-depth}: envelopes queued per recipient
+   * @param sendRate {@code signaling.send-rate}: sends per second per identity
+   * @param sendBurst {@code signaling.send-burst}: sends an identity may make at once
+   * @param normalLifetimeDays {@code signaling.normal-lifetime-days}: normal queue class lifetime
+   */
+  public record Signaling(
+      int port,
+      String registration,
+      int powBits,
+      List<String> relayUrls,
+      int queueDepth,
+      int sendRate,
+      int sendBurst,
+      int normalLifetimeDays) {
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_POW_BITS = 20;
+    public static final int DEFAULT_NORMAL_LIFETIME_DAYS = 30;
+
+    public Signaling {
+      relayUrls = List.copyOf(relayUrls);
+      if (registration != null && !registration.equals("open") && !registration.equals("licence")) {
+        throw ConfigException.invalid("signaling.registration", registration, "open or licence");
+      }
+    }
+
+    /** Defaults except the port. */
+    public Signaling(int port) {
+      this(
+          port,
+          null,
+          DEFAULT_POW_BITS,
+          List.of(),
+          org.tafel.signaling.SignalingConfig.Limits.DEFAULT_QUEUE_DEPTH,
+          (int) org.tafel.signaling.SignalingConfig.Limits.DEFAULT_SEND_RATE,
+          org.tafel.signaling.SignalingConfig.Limits.DEFAULT_SEND_BURST,
+          DEFAULT_NORMAL_LIFETIME_DAYS);
+    }
   }
 
   /**

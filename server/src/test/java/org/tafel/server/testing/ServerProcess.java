@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  * --exit-on-stdin-close}, so it also dies when the test JVM does.
  *
  * <pre>{@code
- * try (ServerProcess server = ServerProcess.start(dataDir, "--turn-port", "0", "--only", "relay")) {
+ * try (ServerProcess server = ServerProcess.start(dataDir, "--only", "relay")) {
  *   int turn = server.port("turn");
  *   ...
  * }
@@ -56,7 +56,8 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(Path dataDir, String... flags) {
     List<String> args = new ArrayList<>(List.of("serve", "--data", dataDir.toString()));
     List<String> given = List.of(flags);
-    for (String portFlag : List.of("--turn-port", "--turns-port", "--admin-port", "--blob-port")) {
+    for (String portFlag :
+        List.of("--turn-port", "--turns-port", "--admin-port", "--signaling-port", "--blob-port")) {
       if (!given.contains(portFlag)) {
         args.add(portFlag);
         args.add("0");
@@ -148,6 +149,11 @@ public final class ServerProcess implements AutoCloseable {
     return port("turns");
   }
 
+  public int signalingPort() {
+    return port("signaling");
+  }
+
+  /** The blob store's bound port, from the ready line. */
   public int blobPort() {
     return port("blob");
   }
