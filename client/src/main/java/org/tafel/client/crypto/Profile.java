@@ -162,6 +162,24 @@ public final class Profile {
   }
 
   /**
+   * The signaling handshake's client MAC (docs/protocol.md §2) proving this identity's key, so the
+   * identity secret never leaves this package.
+   */
+  public byte[] handshakeMac(
+      String label,
+      byte[] clientEphemeralSecret,
+      org.tafel.protocol.signaling.Handshake.Transcript transcript,
+      byte[] subject) {
+    byte[] secret = keyPair.secretKeyBytes();
+    try {
+      return org.tafel.protocol.signaling.Handshake.clientMac(
+          label, secret, clientEphemeralSecret, transcript, subject);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  /**
    * Pins {@code key} for {@code contactId} on first use; afterwards checks that {@code key} is the
    * pinned one.
    *
