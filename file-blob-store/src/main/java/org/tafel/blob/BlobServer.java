@@ -45,6 +45,7 @@ import org.tafel.blob.tokens.UploadAuthorizer;
 import org.tafel.blob.tus.TusEndpoints;
 import org.tafel.blob.tus.TusStore;
 import org.tafel.protocol.metrics.MetricsRegistry;
+import org.tafel.protocol.tls.CertificateFiles;
 
 /**
  * The blob store's HTTP server (DESIGN.md §6) built from one {@link BlobConfig}: start it, read the
@@ -67,6 +68,7 @@ public final class BlobServer implements AutoCloseable {
   private BlobCatalog catalog;
   private TusStore tus;
   private Services services;
+  private volatile CertificateFiles<SslContext> certificate;
   private volatile boolean running;
 
   /** A server sweeping on its own single thread. */
@@ -130,7 +132,7 @@ public final class BlobServer implements AutoCloseable {
       sweeper.schedule(sweeperExecutor, config.limits().sweepInterval());
       registerGauges(metrics);
 
-      SslContext tls = config.tls() ? tlsContext() : null;
+      CertificateFiles<SslContext> tls = config.tls() ? certificate() : null;
       BlobEndpoints blobs = new BlobEndpoints(services);
       TusEndpoints tusEndpoints = new TusEndpoints(services, tus);
       Router router = exchange -> route(exchange, blobs, tusEndpoints);
@@ -154,7 +156,7 @@ public final class BlobServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       if (tls != null) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        ch.pipeline().addLast(tls.current().newHandler(ch.alloc()));
                       }
                       ch.pipeline()
                           // observeOutput: a long sendfile to a slow client is progress, not
@@ -179,6 +181,14 @@ public final class BlobServer implements AutoCloseable {
         throw new BlobStartException("blob.port: " + config.port() + ": " + c, c);
       }
       listener = f.channel();
+      if (tls != null) {
+        group.scheduleAtFixedRate(
+            tls::reloadIfChanged,
+            CertificateFiles.CHECK_SECONDS,
+            CertificateFiles.CHECK_SECONDS,
+            TimeUnit.SECONDS);
+      }
+      certificate = tls;
       running = true;
       log.info(
           "blob store listening: http{} port {}, {} blobs ({} bytes) stored, {} tus uploads open",
@@ -231,14 +241,26 @@ public final class BlobServer implements AutoCloseable {
         services.uploadSlots()::inUse);
   }
 
-  private SslContext tlsContext() throws IOException {
+  /**
+   * The configured certificate, read again when its files change (checked every {@value
+   * CertificateFiles#CHECK_SECONDS} s), so a renewed certificate is served without a restart.
+   */
+  private CertificateFiles<SslContext> certificate() throws IOException {
     try {
-      return SslContextBuilder.forServer(
-              config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile())
-          .build();
-    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      return new CertificateFiles<>(
+          "blob",
+          config.tlsCertificate(),
+          config.tlsPrivateKey(),
+          (cert, key) -> SslContextBuilder.forServer(cert.toFile(), key.toFile()).build());
+    } catch (Exception e) {
       throw new IOException("blob: TLS certificate or key unusable: " + e.getMessage(), e);
     }
+  }
+
+  /** Loads the configured certificate again if its files changed; true when it did. */
+  public boolean reloadCertificateIfChanged() {
+    CertificateFiles<SslContext> c = certificate;
+    return c != null && c.reloadIfChanged();
   }
 
   /** The bound port (after {@link #start}). */

@@ -2,6 +2,7 @@ package org.tafel.blob;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
@@ -10,12 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.tafel.blob.testing.RawHttp;
 import org.tafel.blob.testing.TestClock;
 import org.tafel.protocol.metrics.MetricsRegistry;
 import org.tafel.protocol.testing.NettyLeakDetectorExtension;
+import org.tafel.protocol.testing.TlsProbe;
 import org.tafel.protocol.token.UploadTokens;
 
 /** HTTPS with a configured certificate, keep-alive and pipelined requests. */
@@ -44,24 +46,7 @@ class TransportTest {
             clock);
     server.start();
     try {
-      SSLContext trustAll = SSLContext.getInstance("TLS");
-      trustAll.init(
-          null,
-          new TrustManager[] {
-            new X509TrustManager() {
-              @Override
-              public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-              @Override
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          null);
+      SSLContext trustAll = TlsProbe.trustAll();
       HttpClient https =
           HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1).build();
       String base = "https://localhost:" + server.port();
@@ -124,6 +109,38 @@ class TransportTest {
         assertEquals("second!", new String(c.readBody(7), StandardCharsets.UTF_8));
         assertTrue(!c.closedByPeerWithin(200), "keep-alive");
       }
+    }
+  }
+
+  @Test
+  void servesARenewedCertificateWithoutARestart() throws Exception {
+    SelfSignedCertificate first = new SelfSignedCertificate("localhost", "EC", 256);
+    SelfSignedCertificate second = new SelfSignedCertificate("localhost", "EC", 256);
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Files.copy(first.certificate().toPath(), cert);
+    Files.copy(first.privateKey().toPath(), key);
+    Files.setLastModifiedTime(cert, FileTime.fromMillis(1_000_000_000_000L));
+    BlobServer server =
+        new BlobServer(
+            BlobConfig.defaults(dir.resolve("data"), BlobFixture.KEYS)
+                .withPort(0)
+                .withTls(cert, key),
+            new MetricsRegistry(),
+            new TestClock());
+    server.start();
+    try {
+      assertEquals(first.cert().getSerialNumber(), TlsProbe.servedSerial(server.port()));
+      assertFalse(server.reloadCertificateIfChanged(), "nothing changed");
+      Files.copy(second.certificate().toPath(), cert, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(second.privateKey().toPath(), key, StandardCopyOption.REPLACE_EXISTING);
+      Files.setLastModifiedTime(key, FileTime.fromMillis(1_000_000_200_000L));
+      assertTrue(server.reloadCertificateIfChanged());
+      assertEquals(second.cert().getSerialNumber(), TlsProbe.servedSerial(server.port()));
+    } finally {
+      server.close();
+      first.delete();
+      second.delete();
     }
   }
 }

@@ -23,9 +23,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tafel.protocol.metrics.MetricsRegistry;
+import org.tafel.protocol.tls.CertificateFiles;
 import org.tafel.relay.allocation.RelayPortPool;
 import org.tafel.relay.auth.NonceService;
 import org.tafel.relay.auth.RestCredentialStore;
@@ -90,7 +92,6 @@ public final class RelayServer implements AutoCloseable {
       boolean tls = config.turnsPort() >= 0;
       if (tls) {
         tlsContext = tlsContext();
-        watchCertificate();
       }
       PeerPolicy policy =
           new PeerPolicy(
@@ -141,9 +142,11 @@ public final class RelayServer implements AutoCloseable {
   }
 
   private StunDispatcher dispatcher;
-  private static final int CERT_CHECK_SECONDS = 10;
-  private volatile SslContext tlsContext;
-  private long certStamp;
+
+  /** The configured certificate (reloaded when its files change), or a self-signed one. */
+  private Supplier<SslContext> tlsContext;
+
+  private CertificateFiles<SslContext> certificate;
 
   private StunDispatcher dispatcher() {
     return dispatcher;
@@ -242,7 +245,7 @@ public final class RelayServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     StunDispatcher d = dispatcher();
                     if (tls) {
-                      ch.pipeline().addLast(tlsContext.newHandler(ch.alloc()));
+                      ch.pipeline().addLast(tlsContext.get().newHandler(ch.alloc()));
                     }
                     ch.pipeline()
                         .addLast(new IdleStateHandler(STREAM_IDLE_SECONDS, 0, 0))
@@ -270,56 +273,34 @@ public final class RelayServer implements AutoCloseable {
   }
 
   /**
-   * Reloads a configured certificate when its files change (checked every {@value
-   * #CERT_CHECK_SECONDS} s), so a renewed certificate is used without a restart; connections
-   * already open keep theirs. A file that does not load keeps the old certificate and logs why.
+   * A configured certificate is read again when its files change (checked every {@value
+   * CertificateFiles#CHECK_SECONDS} s), so a renewed certificate is used without a restart; without
+   * one, a self-signed certificate for development.
    */
-  private void watchCertificate() {
-    if (config.tlsCertificate() == null) {
-      return;
-    }
-    certStamp = certificateStamp();
-    group.scheduleAtFixedRate(
-        this::reloadCertificateIfChanged, CERT_CHECK_SECONDS, CERT_CHECK_SECONDS, TimeUnit.SECONDS);
-  }
-
-  /** Loads the configured certificate again if its files changed; true when it did. */
-  synchronized boolean reloadCertificateIfChanged() {
-    long stamp = certificateStamp();
-    if (stamp == certStamp) {
-      return false;
-    }
-    try {
-      tlsContext = tlsContext();
-      certStamp = stamp;
-      LOG.info("relay TLS: certificate reloaded");
-      return true;
-    } catch (Exception e) {
-      LOG.warn(
-          "relay TLS: certificate changed but does not load, keeping the old one: {}",
-          e.toString());
-      return false;
-    }
-  }
-
-  private long certificateStamp() {
-    try {
-      return java.nio.file.Files.getLastModifiedTime(config.tlsCertificate()).toMillis() * 31
-          + java.nio.file.Files.getLastModifiedTime(config.tlsPrivateKey()).toMillis();
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
-  private SslContext tlsContext() throws Exception {
+  private Supplier<SslContext> tlsContext() throws Exception {
     if (config.tlsCertificate() != null) {
-      return SslContextBuilder.forServer(
-              config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile())
-          .build();
+      certificate =
+          new CertificateFiles<>(
+              "relay",
+              config.tlsCertificate(),
+              config.tlsPrivateKey(),
+              (cert, key) -> SslContextBuilder.forServer(cert.toFile(), key.toFile()).build());
+      group.scheduleAtFixedRate(
+          certificate::reloadIfChanged,
+          CertificateFiles.CHECK_SECONDS,
+          CertificateFiles.CHECK_SECONDS,
+          TimeUnit.SECONDS);
+      return certificate::current;
     }
     SelfSignedCertificate ssc = new SelfSignedCertificate("localhost", "EC", 256);
     LOG.info("relay TLS: no certificate configured, using a self-signed one for development");
-    return SslContextBuilder.forServer(ssc.certificate(), ssc.privateKey()).build();
+    SslContext context = SslContextBuilder.forServer(ssc.certificate(), ssc.privateKey()).build();
+    return () -> context;
+  }
+
+  /** Loads the configured certificate again if its files changed; true when it did. */
+  boolean reloadCertificateIfChanged() {
+    return certificate != null && certificate.reloadIfChanged();
   }
 
   /** The bound STUN/TURN port (UDP and TCP share it). */

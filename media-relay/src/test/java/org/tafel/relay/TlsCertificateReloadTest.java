@@ -7,47 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tafel.protocol.testing.TlsProbe;
 
 /** DESIGN.md §2: a configured certificate is reloaded when its files change. */
 class TlsCertificateReloadTest {
-
-  private static BigInteger servedSerial(int port) throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(
-        null,
-        new TrustManager[] {
-          new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-              return new X509Certificate[0];
-            }
-          }
-        },
-        null);
-    try (SSLSocket s =
-        (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
-      s.startHandshake();
-      return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
-    }
-  }
 
   private static void install(SelfSignedCertificate c, Path cert, Path key, long mtime)
       throws Exception {
@@ -66,18 +35,18 @@ class TlsCertificateReloadTest {
     install(first, cert, key, 1_000_000_000_000L);
     try (RelayFixture relay = RelayFixture.builder().tls(cert, key).start()) {
       int port = relay.server.turnsPort();
-      BigInteger before = servedSerial(port);
+      BigInteger before = TlsProbe.servedSerial(port);
       assertEquals(first.cert().getSerialNumber(), before);
       assertFalse(relay.server.reloadCertificateIfChanged(), "nothing changed yet");
 
       Files.writeString(key, "not a key");
       Files.setLastModifiedTime(key, FileTime.fromMillis(1_000_000_100_000L));
       assertFalse(relay.server.reloadCertificateIfChanged(), "a broken key is not loaded");
-      assertEquals(before, servedSerial(port), "the old certificate stays in use");
+      assertEquals(before, TlsProbe.servedSerial(port), "the old certificate stays in use");
 
       install(second, cert, key, 1_000_000_200_000L);
       assertTrue(relay.server.reloadCertificateIfChanged());
-      BigInteger after = servedSerial(port);
+      BigInteger after = TlsProbe.servedSerial(port);
       assertNotEquals(before, after);
       assertEquals(second.cert().getSerialNumber(), after);
     } finally {

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.tafel.protocol.metrics.MetricsRegistry;
 import org.tafel.protocol.signaling.FrameCodec;
 import org.tafel.protocol.signaling.X25519;
+import org.tafel.protocol.tls.CertificateFiles;
 import org.tafel.protocol.token.Pseudonyms;
 import org.tafel.protocol.token.UploadTokens;
 import org.tafel.signaling.credentials.CredentialIssuer;
@@ -148,10 +149,13 @@ public final class SignalingServer implements AutoCloseable {
       channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
       metrics.gauge(
           "tafel_signaling_connections", "Open WebSocket connections.", () -> channels.size());
-      tlsContext = tlsContext();
-      boolean tls = tlsContext != null;
-      if (tls) {
-        certStamp = certificateStamp();
+      if (config.tlsCertificate() != null) {
+        certificate =
+            new CertificateFiles<>(
+                "signaling",
+                config.tlsCertificate(),
+                config.tlsPrivateKey(),
+                (cert, key) -> SslContextBuilder.forServer(cert.toFile(), key.toFile()).build());
       }
       ServerBootstrap b =
           new ServerBootstrap()
@@ -163,7 +167,8 @@ public final class SignalingServer implements AutoCloseable {
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
                   new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
               .childHandler(
-                  new WebSocketInitializer(context, tls ? () -> tlsContext : null, channels));
+                  new WebSocketInitializer(
+                      context, certificate != null ? certificate::current : null, channels));
       var f = b.bind(new InetSocketAddress(config.bind(), config.port())).await();
       if (!f.isSuccess()) {
         Throwable c = f.cause();
@@ -181,11 +186,11 @@ public final class SignalingServer implements AutoCloseable {
       listener = f.channel();
       long sweepMs = limits.expirySweep().toMillis();
       group.scheduleAtFixedRate(sweeper::tick, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-      if (tls) {
+      if (certificate != null) {
         group.scheduleAtFixedRate(
-            this::reloadCertificateIfChanged,
-            CERT_CHECK_SECONDS,
-            CERT_CHECK_SECONDS,
+            certificate::reloadIfChanged,
+            CertificateFiles.CHECK_SECONDS,
+            CertificateFiles.CHECK_SECONDS,
             TimeUnit.SECONDS);
       }
       maintenance =
@@ -206,7 +211,7 @@ public final class SignalingServer implements AutoCloseable {
       running = true;
       LOG.info(
           "signaling listening: {} port {} at {}, {} registration, {} event loops",
-          tls ? "wss" : "ws",
+          certificate != null ? "wss" : "ws",
           port(),
           WebSocketInitializer.PATH,
           config.registration().wire(),
@@ -224,53 +229,16 @@ public final class SignalingServer implements AutoCloseable {
     }
   }
 
-  private static final int CERT_CHECK_SECONDS = 10;
-  private volatile SslContext tlsContext;
-  private long certStamp;
+  /** The configured certificate, reloaded when its files change; null without TLS. */
+  private CertificateFiles<SslContext> certificate;
 
   /**
    * Loads the configured certificate again if its files changed (checked every {@value
-   * #CERT_CHECK_SECONDS} s), so a renewed certificate is served without a restart; open connections
-   * keep theirs. A file that does not load keeps the old certificate and logs why. True when it
-   * reloaded.
+   * CertificateFiles#CHECK_SECONDS} s), so a renewed certificate is served without a restart; open
+   * connections keep theirs. True when it reloaded.
    */
-  public synchronized boolean reloadCertificateIfChanged() {
-    if (config.tlsCertificate() == null) {
-      return false;
-    }
-    long stamp = certificateStamp();
-    if (stamp == certStamp) {
-      return false;
-    }
-    try {
-      tlsContext = tlsContext();
-      certStamp = stamp;
-      LOG.info("signaling TLS: certificate reloaded");
-      return true;
-    } catch (Exception e) {
-      LOG.warn(
-          "signaling TLS: certificate changed but does not load, keeping the old one: {}",
-          e.toString());
-      return false;
-    }
-  }
-
-  private long certificateStamp() {
-    try {
-      return java.nio.file.Files.getLastModifiedTime(config.tlsCertificate()).toMillis() * 31
-          + java.nio.file.Files.getLastModifiedTime(config.tlsPrivateKey()).toMillis();
-    } catch (java.io.IOException e) {
-      return -1;
-    }
-  }
-
-  private SslContext tlsContext() throws Exception {
-    if (config.tlsCertificate() == null) {
-      return null;
-    }
-    return SslContextBuilder.forServer(
-            config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile())
-        .build();
+  public boolean reloadCertificateIfChanged() {
+    return certificate != null && certificate.reloadIfChanged();
   }
 
   /** The bound port. */

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.InputStream;
-import java.math.BigInteger;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,6 +25,7 @@ import org.tafel.protocol.signaling.ClientFrame;
 import org.tafel.protocol.signaling.ServerFrame;
 import org.tafel.protocol.signaling.X25519;
 import org.tafel.protocol.testing.NettyLeakDetectorExtension;
+import org.tafel.protocol.testing.TlsProbe;
 import org.tafel.signaling.testing.SignalingFixture;
 import org.tafel.signaling.testing.WsClient;
 
@@ -80,28 +77,17 @@ class TlsTest {
     Files.copy(first.privateKey().toPath(), key);
     Files.setLastModifiedTime(cert, FileTime.fromMillis(1_000_000_000_000L));
     try (SignalingFixture f = SignalingFixture.start(dir.resolve("data"), b -> b.tls(cert, key))) {
-      assertEquals(first.cert().getSerialNumber(), servedSerial(f.server.port()));
+      assertEquals(first.cert().getSerialNumber(), TlsProbe.servedSerial(f.server.port()));
       assertFalse(f.server.reloadCertificateIfChanged(), "nothing changed");
       Files.writeString(key, "not a key");
       Files.setLastModifiedTime(key, FileTime.fromMillis(1_000_000_100_000L));
       assertFalse(f.server.reloadCertificateIfChanged(), "a broken key is not loaded");
-      assertEquals(first.cert().getSerialNumber(), servedSerial(f.server.port()));
+      assertEquals(first.cert().getSerialNumber(), TlsProbe.servedSerial(f.server.port()));
       Files.copy(second.certificate().toPath(), cert, StandardCopyOption.REPLACE_EXISTING);
       Files.copy(second.privateKey().toPath(), key, StandardCopyOption.REPLACE_EXISTING);
       Files.setLastModifiedTime(key, FileTime.fromMillis(1_000_000_200_000L));
       assertTrue(f.server.reloadCertificateIfChanged());
-      assertEquals(second.cert().getSerialNumber(), servedSerial(f.server.port()));
-    }
-  }
-
-  /** The serial number of the certificate the server presents (trusting anything). */
-  private static BigInteger servedSerial(int port) throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), new SecureRandom());
-    try (SSLSocket s =
-        (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
-      s.startHandshake();
-      return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
+      assertEquals(second.cert().getSerialNumber(), TlsProbe.servedSerial(f.server.port()));
     }
   }
 }

@@ -22,6 +22,16 @@ import org.tafel.client.crypto.FileKey;
  * blob store returned the blob ID.
  */
 public final class OutgoingFile {
+  /**
+   * Where an upload reads its bytes from: the ciphertext from a byte offset on, opened again for
+   * every resumed attempt. {@link #source()} is this file's; a test may use any byte array.
+   */
+  @FunctionalInterface
+  public interface Source {
+    /** A stream of the bytes from {@code offset} to the end; the caller closes it. */
+    InputStream open(long offset) throws IOException;
+  }
+
   private final Path path;
   private final FileKey key;
   private final long size;
@@ -79,6 +89,11 @@ public final class OutgoingFile {
   /** The ciphertext from {@code offset} (0, or the server's offset when resuming). */
   public InputStream ciphertext(long offset) throws IOException {
     return EncryptingInputStream.ofFile(path, key, offset);
+  }
+
+  /** {@link #ciphertext(long)} as an upload {@link Source}. */
+  public Source source() {
+    return this::ciphertext;
   }
 
   public FileMessage message(String blobId) {

@@ -13,7 +13,7 @@ public final class Cors {
   public static final String EXPOSE =
       "Location, Upload-Offset, Upload-Length, Upload-Expires, Upload-Metadata, Tus-Resumable,"
           + " Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm, Tafel-Blob-Id,"
-          + " Tafel-Delete-Token, Content-Range, Accept-Ranges, ETag, Content-Length, Retry-After";
+          + " Tafel-Delete-Token, Tafel-Expires-At, Content-Range, Accept-Ranges, ETag, Content-Length, Retry-After";
   public static final String ALLOW_METHODS = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
   public static final String ALLOW_HEADERS =
       "Authorization, Content-Type, Range, If-None-Match, If-Range, Tus-Resumable,"

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ public final class TusEndpoints {
       new HttpResponseStatus(460, "Checksum Mismatch");
   static final String BLOB_ID = "Tafel-Blob-Id";
   static final String DELETE_TOKEN = "Tafel-Delete-Token";
+  static final String EXPIRES_AT = "Tafel-Expires-At";
 
   private final Services s;
   private final TusStore store;
@@ -149,6 +151,10 @@ public final class TusEndpoints {
     if (blob != null) {
       h.set(BLOB_ID, blob);
       h.set(DELETE_TOKEN, u.deleteToken());
+      Instant expires = u.blobExpiresAt();
+      if (expires != null) {
+        h.set(EXPIRES_AT, expires.toString());
+      }
     }
   }
 

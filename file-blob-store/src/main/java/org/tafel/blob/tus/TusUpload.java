@@ -73,6 +73,11 @@ public final class TusUpload {
     return completed ? deleteToken : null;
   }
 
+  /** The blob's expiry once complete, else null. */
+  public synchronized Instant blobExpiresAt() {
+    return completed ? blobExpiresAt : null;
+  }
+
   public Lifetime lifetime() {
     return lifetime;
   }
