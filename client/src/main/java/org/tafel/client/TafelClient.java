@@ -39,7 +39,12 @@ import org.tafel.client.crypto.OpenedMessage;
 import org.tafel.client.crypto.Profile;
 import org.tafel.client.crypto.ProfileException;
 import org.tafel.client.crypto.ReplayGuard;
+import org.tafel.client.files.BlobClient;
+import org.tafel.client.files.BlobException;
 import org.tafel.client.files.FileMessage;
+import org.tafel.client.files.OutgoingFile;
+import org.tafel.client.files.ProgressListener;
+import org.tafel.client.files.ReceivedFiles;
 import org.tafel.client.signaling.SessionEndedException;
 import org.tafel.client.signaling.SignalingClient;
 import org.tafel.client.signaling.SignalingException;
@@ -249,6 +254,59 @@ public final class TafelClient implements AutoCloseable {
           ProfileException,
           InterruptedException {
     return signaling.send(to, MessageType.FILE, file.toJson());
+  }
+
+  /** What {@link #sendFile} did: the blob (uploaded once) and the message sent to everyone. */
+  public record SentFile(String blobId, byte[] messageId, long size, String sha256) {}
+
+  /**
+   * Encrypts {@code file} with a fresh key (format {@code tafel-chunks-v1}), uploads the ciphertext
+   * once with an upload token from signaling, and sends one {@code file} message sealed for every
+   * recipient. Recipients are looked up (and their pins checked) before anything is uploaded.
+   */
+  public SentFile sendFile(List<String> to, Path file, BlobClient blob, ProgressListener progress)
+      throws IOException,
+          SignalingException,
+          KeyChangedException,
+          ProfileException,
+          InterruptedException,
+          BlobException {
+    for (String r : to) {
+      signaling.lookup(r);
+    }
+    OutgoingFile f = OutgoingFile.prepare(file, options.random());
+    String token = signaling.uploadToken(Math.max(1, f.ciphertextSize())).token();
+    BlobClient.UploadResult u =
+        blob.upload(
+            f.source(), f.ciphertextSize(), token, BlobClient.UploadOptions.DEFAULTS, progress);
+    byte[] id = sendFileMessage(to, f.message(u.blobId()));
+    return new SentFile(u.blobId(), id, f.size(), f.sha256());
+  }
+
+  /**
+   * Downloads a received file's blob, decrypts and verifies it (size and SHA-256 from the message)
+   * into a new safe name in {@code dir} (never overwriting), then tells the store {@code done}.
+   */
+  public Path receiveFile(TafelEvent.File f, BlobClient blob, Path dir, ProgressListener progress)
+      throws IOException, BlobException, ReceivedFiles.FileCheckException {
+    Path tmp =
+        Files.createTempFile(
+            dir,
+            ".tafel-",
+            ".blob",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Path saved;
+    try {
+      blob.download(f.file().blobId(), tmp, progress);
+      try (java.io.InputStream in = Files.newInputStream(tmp)) {
+        saved = ReceivedFiles.save(in, f.file(), dir);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    blob.done(f.file().blobId());
+    return saved;
   }
 
   /** The next event, or empty after {@code timeout}. */

@@ -1,7 +1,10 @@
 package org.tafel.server;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.tafel.client.cli.Cli;
+import org.tafel.server.demo.DemoCommand;
 
 /**
  * {@code tafel <command> [flags]}. Sets up logging before any logger exists, then hands over to the
@@ -24,6 +27,12 @@ public final class Main {
         System.out.flush();
         System.exit(code);
       }
+      case "id", "send", "send-file", "receive", "call", "answer" -> {
+        int code = new Cli(System.out, System.err, Path.of("").toAbsolutePath()).run(command, rest);
+        System.out.flush();
+        System.exit(code);
+      }
+      case "demo" -> System.exit(DemoCommand.run(rest));
       case "help", "--help", "-h" -> System.out.print(usage());
       default -> {
         System.err.print("tafel: unknown command '" + command + "'\n" + usage());
@@ -39,6 +48,9 @@ public final class Main {
         commands:
           serve    start the services of this build (see: tafel serve --help)
           admin    licence codes, identities, upload tokens (see: tafel admin --help)
+          id new, send, send-file, receive, call, answer
+                   the client (see: tafel id --help)
+          demo     a server and two teachers: a worksheet, then a 10 s call
           help     this text
         """;
   }

@@ -44,6 +44,10 @@ public final class Cli {
 
   /** Runs {@code command} with {@code args}; returns the exit code. */
   public int run(String command, List<String> args) {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(usage());
+      return ExitCode.OK;
+    }
     try {
       return switch (command) {
         case "id" -> id(args);
@@ -175,7 +179,7 @@ public final class Cli {
         if (e.get() instanceof TafelEvent.Text t) {
           out.println("text " + t.sender() + " " + printable(t.text()));
         } else if (e.get() instanceof TafelEvent.File f) {
-          FileCommands.receiveFile(this, address, f, outDir);
+          FileCommands.receiveFile(this, c, address, f, outDir);
         } else if (e.get() instanceof TafelEvent.Expired x) {
           out.println("expired " + x.recipient() + " " + HexFormat.of().formatHex(x.messageId()));
         } else if (e.get() instanceof TafelEvent.MissedCall m) {
