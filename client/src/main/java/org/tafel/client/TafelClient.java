@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tafel.client.call.Call;
@@ -31,6 +32,7 @@ import org.tafel.client.call.ice.IceConfig;
 import org.tafel.client.call.ice.IceFailedException;
 import org.tafel.client.call.ice.RelayUnavailableException;
 import org.tafel.client.call.ice.TurnServer;
+import org.tafel.client.call.media.MediaTransport;
 import org.tafel.client.crypto.KeyChangedException;
 import org.tafel.client.crypto.MessageCrypto;
 import org.tafel.client.crypto.MessageRejectedException;
@@ -84,6 +86,7 @@ public final class TafelClient implements AutoCloseable {
       Duration ringTimeout,
       Set<MediaKind> media,
       byte[] mediaMarker,
+      UnaryOperator<MediaTransport> mediaTap,
       Clock clock,
       SecureRandom random) {
     public Options {
@@ -104,22 +107,38 @@ public final class TafelClient implements AutoCloseable {
           Duration.ofSeconds(70),
           EnumSet.of(MediaKind.AUDIO, MediaKind.VIDEO),
           "tafel".getBytes(StandardCharsets.US_ASCII),
+          UnaryOperator.identity(),
           Clock.systemUTC(),
           new SecureRandom());
     }
 
     public Options withLicence(String code) {
       return new Options(
-          signaling, code, requestTimeout, ringTimeout, media, mediaMarker, clock, random);
+          signaling,
+          code,
+          requestTimeout,
+          ringTimeout,
+          media,
+          mediaMarker,
+          mediaTap,
+          clock,
+          random);
     }
 
     public Options withMediaMarker(byte[] marker) {
       return new Options(
-          signaling, licence, requestTimeout, ringTimeout, media, marker, clock, random);
+          signaling, licence, requestTimeout, ringTimeout, media, marker, mediaTap, clock, random);
     }
 
     public Options withRingTimeout(Duration d) {
-      return new Options(signaling, licence, requestTimeout, d, media, mediaMarker, clock, random);
+      return new Options(
+          signaling, licence, requestTimeout, d, media, mediaMarker, mediaTap, clock, random);
+    }
+
+    /** Wraps each call's media path (tests: count or tamper with datagrams on the wire). */
+    public Options withMediaTap(UnaryOperator<MediaTransport> tap) {
+      return new Options(
+          signaling, licence, requestTimeout, ringTimeout, media, mediaMarker, tap, clock, random);
     }
   }
 
@@ -348,7 +367,7 @@ public final class TafelClient implements AutoCloseable {
               CallNotAnsweredException.Reason.FAILED,
               "the call did not connect: " + e.getMessage());
         }
-        call.startMedia(options.mediaMarker());
+        call.startMedia(options.mediaMarker(), options.mediaTap());
         long end = System.nanoTime() + hold.toNanos();
         while (System.nanoTime() < end) {
           Signal s = q.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -462,7 +481,7 @@ public final class TafelClient implements AutoCloseable {
               CallNotAnsweredException.Reason.FAILED,
               "the call did not connect: " + e.getMessage());
         }
-        call.startMedia(options.mediaMarker());
+        call.startMedia(options.mediaMarker(), options.mediaTap());
         long end = System.nanoTime() + maxDuration.toNanos();
         boolean callerHungUp = false;
         while (!callerHungUp && System.nanoTime() < end) {

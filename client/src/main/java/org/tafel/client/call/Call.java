@@ -171,12 +171,23 @@ public final class Call implements AutoCloseable {
 
   /** Starts sending and receiving synthetic media; {@code marker} begins every payload. */
   public void startMedia(byte[] marker) {
+    startMedia(marker, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #startMedia(byte[])}, with the media path wrapped by {@code tap} (tests: observe or
+   * tamper with the datagrams on the wire).
+   */
+  public void startMedia(byte[] marker, java.util.function.UnaryOperator<MediaTransport> tap) {
     if (transport == null) {
       throw new IllegalStateException("not connected");
     }
     session =
         new MediaSession(
-            transport, new MediaSession.Config(sendKey, receiveKey, media, marker), clock, random);
+            tap.apply(transport),
+            new MediaSession.Config(sendKey, receiveKey, media, marker),
+            clock,
+            random);
     session.start();
   }
 

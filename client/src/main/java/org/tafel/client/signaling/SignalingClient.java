@@ -343,7 +343,13 @@ public final class SignalingClient implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new ServerUnreachableException(
-          "cannot connect to " + config.uri() + ": " + cause.getMessage(), cause);
+          "cannot connect to "
+              + config.uri()
+              + ": "
+              + (cause.getMessage() == null
+                  ? cause.getClass().getSimpleName()
+                  : cause.getMessage()),
+          cause);
     }
     boolean ok = false;
     try {

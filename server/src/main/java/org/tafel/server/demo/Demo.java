@@ -52,8 +52,20 @@ public final class Demo {
       URI signaling, URI blob, Path work, Duration callLength, byte[] marker, PrintStream out)
       throws Exception {
     TafelClient.Options options = TafelClient.Options.of(signaling).withMediaMarker(marker);
-    try (TafelClient a = TafelClient.create(work.resolve("profiles/frau-schmidt"), options);
-        TafelClient b = TafelClient.create(work.resolve("profiles/herr-weber"), options);
+    return run(options, options, blob, work, callLength, out);
+  }
+
+  /** The flow with each teacher's own client options (tests tap teacher A's media). */
+  public static Report run(
+      TafelClient.Options optionsA,
+      TafelClient.Options optionsB,
+      URI blob,
+      Path work,
+      Duration callLength,
+      PrintStream out)
+      throws Exception {
+    try (TafelClient a = TafelClient.create(work.resolve("profiles/frau-schmidt"), optionsA);
+        TafelClient b = TafelClient.create(work.resolve("profiles/herr-weber"), optionsB);
         BlobClient blobs = new BlobClient(blob)) {
       out.printf("teacher A (Frau Schmidt): %s, key %s%n", a.identity(), a.profile().fingerprint());
       out.printf("teacher B (Herr Weber):   %s, key %s%n", b.identity(), b.profile().fingerprint());
