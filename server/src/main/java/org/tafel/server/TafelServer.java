@@ -133,7 +133,10 @@ public final class TafelServer implements AutoCloseable {
             .withLimits(
                 BlobConfig.Limits.defaults()
                     .withMaxBytes(config.blob().maxBytes())
-                    .withExpiry(config.blob().defaultExpiry(), config.blob().maxExpiry()));
+                    .withExpiry(config.blob().defaultExpiry(), config.blob().maxExpiry())
+                    .withQuota(config.blob().quotaBytes(), config.blob().uploadsPerMinute())
+                    .withConcurrentUploads(config.blob().concurrentUploads())
+                    .withIdleTimeout(config.blob().idleTimeout()));
     blob = new BlobServer(blobConfig, metrics, clock);
     try {
       blob.start();

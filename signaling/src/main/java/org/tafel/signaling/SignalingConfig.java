@@ -97,6 +97,19 @@ public record SignalingConfig(
     serverKey = serverKey.clone();
   }
 
+  /**
+   * How long a new connection has to register or log in: {@code limits.login-timeout}, and with
+   * open registration above 20 proof-of-work bits that much more per extra bit (the work is bound
+   * to the connection's challenge, so it must fit), at most the idle timeout.
+   */
+  public Duration loginDeadline() {
+    Duration base = limits.loginTimeout();
+    if (registration == Registration.OPEN && powBits > 20) {
+      base = base.multipliedBy(1L << Math.min(powBits - 20, 20));
+    }
+    return base.compareTo(limits.idleTimeout()) < 0 ? base : limits.idleTimeout();
+  }
+
   private static void checkKey(String name, byte[] key) {
     if (key == null || key.length < 16) {
       throw new IllegalArgumentException(name + ": expected at least 16 bytes");
@@ -128,6 +141,8 @@ public record SignalingConfig(
    * @param uploadTokenValidity lifetime of issued upload tokens (default 1 h, at most 1 h)
    * @param maxUploadBytes largest {@code cap} of an upload token (default 100 MiB)
    * @param turnCredentialLifetime TURN REST credential lifetime (default 12 h)
+   * @param loginTimeout a connection that has not registered or logged in this long after it opened
+   *     is closed with {@code login-timeout} (default 30 s)
    */
   public record Limits(
       Duration normalLifetime,
@@ -145,7 +160,8 @@ public record SignalingConfig(
       Duration idleTimeout,
       Duration uploadTokenValidity,
       long maxUploadBytes,
-      Duration turnCredentialLifetime) {
+      Duration turnCredentialLifetime,
+      Duration loginTimeout) {
     public static final Duration DEFAULT_NORMAL_LIFETIME = Duration.ofDays(30);
     public static final Duration DEFAULT_SHORT_LIFETIME = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_FRAME_BYTES = 96 * 1024;
@@ -160,6 +176,7 @@ public record SignalingConfig(
       positive("expiry-sweep", expirySweep);
       positive("idle-timeout", idleTimeout);
       positive("turn-credential-lifetime", turnCredentialLifetime);
+      positive("login-timeout", loginTimeout);
       if (shortLifetime.compareTo(normalLifetime) > 0) {
         throw new IllegalArgumentException(
             "short-lifetime: "
@@ -210,107 +227,118 @@ public record SignalingConfig(
           Duration.ofMinutes(5),
           Duration.ofHours(1),
           100L * 1024 * 1024,
-          Duration.ofHours(12));
+          Duration.ofHours(12),
+          Duration.ofSeconds(30));
     }
 
     public Limits withRates(double rate, int burst) {
-      return new Limits(
-          normalLifetime,
-          shortLifetime,
-          receiptLifetime,
-          maxBoxBytes,
-          maxFrameBytes,
-          maxRecipients,
-          queueDepth,
-          rate,
-          burst,
-          registrationsPerAddressPerHour,
-          discoveryProbesPerDay,
-          expirySweep,
-          idleTimeout,
-          uploadTokenValidity,
-          maxUploadBytes,
-          turnCredentialLifetime);
+      return with(
+          c -> {
+            c.sendRate = rate;
+            c.sendBurst = burst;
+          });
     }
 
     public Limits withQueueDepth(int depth) {
-      return new Limits(
-          normalLifetime,
-          shortLifetime,
-          receiptLifetime,
-          maxBoxBytes,
-          maxFrameBytes,
-          maxRecipients,
-          depth,
-          sendRate,
-          sendBurst,
-          registrationsPerAddressPerHour,
-          discoveryProbesPerDay,
-          expirySweep,
-          idleTimeout,
-          uploadTokenValidity,
-          maxUploadBytes,
-          turnCredentialLifetime);
+      return with(c -> c.queueDepth = depth);
     }
 
+    /** Normal envelopes and expired receipts both live {@code normal}. */
     public Limits withNormalLifetime(Duration normal) {
-      return new Limits(
-          normal,
-          shortLifetime,
-          normal,
-          maxBoxBytes,
-          maxFrameBytes,
-          maxRecipients,
-          queueDepth,
-          sendRate,
-          sendBurst,
-          registrationsPerAddressPerHour,
-          discoveryProbesPerDay,
-          expirySweep,
-          idleTimeout,
-          uploadTokenValidity,
-          maxUploadBytes,
-          turnCredentialLifetime);
+      return with(
+          c -> {
+            c.normalLifetime = normal;
+            c.receiptLifetime = normal;
+          });
     }
 
     public Limits withDiscoveryProbesPerDay(int probes) {
-      return new Limits(
-          normalLifetime,
-          shortLifetime,
-          receiptLifetime,
-          maxBoxBytes,
-          maxFrameBytes,
-          maxRecipients,
-          queueDepth,
-          sendRate,
-          sendBurst,
-          registrationsPerAddressPerHour,
-          probes,
-          expirySweep,
-          idleTimeout,
-          uploadTokenValidity,
-          maxUploadBytes,
-          turnCredentialLifetime);
+      return with(c -> c.discoveryProbesPerDay = probes);
     }
 
     public Limits withMaxUploadBytes(long max) {
-      return new Limits(
-          normalLifetime,
-          shortLifetime,
-          receiptLifetime,
-          maxBoxBytes,
-          maxFrameBytes,
-          maxRecipients,
-          queueDepth,
-          sendRate,
-          sendBurst,
-          registrationsPerAddressPerHour,
-          discoveryProbesPerDay,
-          expirySweep,
-          idleTimeout,
-          uploadTokenValidity,
-          max,
-          turnCredentialLifetime);
+      return with(c -> c.maxUploadBytes = max);
+    }
+
+    public Limits withExpirySweep(Duration every) {
+      return with(c -> c.expirySweep = every);
+    }
+
+    public Limits withRegistrationsPerAddressPerHour(int registrations) {
+      return with(c -> c.registrationsPerAddressPerHour = registrations);
+    }
+
+    public Limits withLoginTimeout(Duration timeout) {
+      return with(c -> c.loginTimeout = timeout);
+    }
+
+    /** A copy with {@code change} applied to its fields, validated like any other. */
+    private Limits with(java.util.function.Consumer<Fields> change) {
+      Fields c = new Fields(this);
+      change.accept(c);
+      return c.limits();
+    }
+
+    /** The fields of a {@link Limits} as plain variables, for the {@code with...} methods. */
+    private static final class Fields {
+      Duration normalLifetime;
+      Duration shortLifetime;
+      Duration receiptLifetime;
+      int maxBoxBytes;
+      int maxFrameBytes;
+      int maxRecipients;
+      int queueDepth;
+      double sendRate;
+      int sendBurst;
+      int registrationsPerAddressPerHour;
+      int discoveryProbesPerDay;
+      Duration expirySweep;
+      Duration idleTimeout;
+      Duration uploadTokenValidity;
+      long maxUploadBytes;
+      Duration turnCredentialLifetime;
+      Duration loginTimeout;
+
+      Fields(Limits from) {
+        normalLifetime = from.normalLifetime;
+        shortLifetime = from.shortLifetime;
+        receiptLifetime = from.receiptLifetime;
+        maxBoxBytes = from.maxBoxBytes;
+        maxFrameBytes = from.maxFrameBytes;
+        maxRecipients = from.maxRecipients;
+        queueDepth = from.queueDepth;
+        sendRate = from.sendRate;
+        sendBurst = from.sendBurst;
+        registrationsPerAddressPerHour = from.registrationsPerAddressPerHour;
+        discoveryProbesPerDay = from.discoveryProbesPerDay;
+        expirySweep = from.expirySweep;
+        idleTimeout = from.idleTimeout;
+        uploadTokenValidity = from.uploadTokenValidity;
+        maxUploadBytes = from.maxUploadBytes;
+        turnCredentialLifetime = from.turnCredentialLifetime;
+        loginTimeout = from.loginTimeout;
+      }
+
+      Limits limits() {
+        return new Limits(
+            normalLifetime,
+            shortLifetime,
+            receiptLifetime,
+            maxBoxBytes,
+            maxFrameBytes,
+            maxRecipients,
+            queueDepth,
+            sendRate,
+            sendBurst,
+            registrationsPerAddressPerHour,
+            discoveryProbesPerDay,
+            expirySweep,
+            idleTimeout,
+            uploadTokenValidity,
+            maxUploadBytes,
+            turnCredentialLifetime,
+            loginTimeout);
+      }
     }
 
     private static void positive(String name, Duration d) {

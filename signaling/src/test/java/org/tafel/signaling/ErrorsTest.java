@@ -55,6 +55,27 @@ class ErrorsTest {
     f.close();
   }
 
+  @Test
+  void connectionThatNeverLogsInIsClosedAtTheLoginTimeout() throws Exception {
+    try (SignalingFixture quick =
+            SignalingFixture.start(
+                dir.resolve("quick"),
+                b ->
+                    b.limits(
+                        SignalingConfig.Limits.defaults()
+                            .withLoginTimeout(java.time.Duration.ofMillis(300))));
+        WsClient prompt = quick.connect();
+        WsClient idle = quick.connect()) {
+      String id = prompt.register(X25519.generate(RANDOM), null);
+      idle.hello();
+      assertEquals(CloseCodes.LOGIN_TIMEOUT, idle.awaitClose());
+      // prompt opened first, so its deadline has passed too; a round trip shows it is still served
+      prompt.send(new ClientFrame.Lookup("1", id));
+      assertEquals(id, prompt.expect(ServerFrame.Key.class).identity());
+      assertNull(prompt.closeCode(), "a logged-in session outlives the login timeout");
+    }
+  }
+
   /** A second, well-behaved client still logs in, sends and receives. */
   void otherClientIsServed() {
     try (WsClient a = f.connect();

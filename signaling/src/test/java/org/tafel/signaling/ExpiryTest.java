@@ -27,25 +27,8 @@ class ExpiryTest {
 
   /** Sweeps only when the test asks, so delivery's own expiry check is what is tested first. */
   private SignalingFixture start() throws Exception {
-    SignalingConfig.Limits d = SignalingConfig.Limits.defaults();
     SignalingConfig.Limits l =
-        new SignalingConfig.Limits(
-            d.normalLifetime(),
-            d.shortLifetime(),
-            d.receiptLifetime(),
-            d.maxBoxBytes(),
-            d.maxFrameBytes(),
-            d.maxRecipients(),
-            d.queueDepth(),
-            d.sendRate(),
-            d.sendBurst(),
-            d.registrationsPerAddressPerHour(),
-            d.discoveryProbesPerDay(),
-            Duration.ofHours(1),
-            d.idleTimeout(),
-            d.uploadTokenValidity(),
-            d.maxUploadBytes(),
-            d.turnCredentialLifetime());
+        SignalingConfig.Limits.defaults().withExpirySweep(Duration.ofHours(1));
     return SignalingFixture.start(dir, b -> b.limits(l));
   }
 

@@ -24,7 +24,8 @@ class ProtocolDocumentTest {
           CloseCodes.MESSAGE_TOO_BIG,
           CloseCodes.REPLACED,
           CloseCodes.REVOKED,
-          CloseCodes.IDLE
+          CloseCodes.IDLE,
+          CloseCodes.LOGIN_TIMEOUT
         }) {
       assertTrue(doc.contains("| " + code + " |"), "docs/protocol.md lacks close code " + code);
     }

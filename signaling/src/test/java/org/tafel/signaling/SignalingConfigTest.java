@@ -17,6 +17,23 @@ class SignalingConfigTest {
   }
 
   @Test
+  void loginDeadlineLeavesRoomForTheProofOfWorkUpToTheIdleTimeout() {
+    Path d = Path.of("data");
+    java.util.function.BiFunction<SignalingConfig.Registration, Integer, java.time.Duration>
+        deadline =
+            (r, bits) ->
+                SignalingConfig.builder(d, KEY).registration(r, bits).build().loginDeadline();
+    assertEquals(
+        java.time.Duration.ofSeconds(30), deadline.apply(SignalingConfig.Registration.OPEN, 20));
+    assertEquals(
+        java.time.Duration.ofSeconds(120), deadline.apply(SignalingConfig.Registration.OPEN, 22));
+    assertEquals(
+        java.time.Duration.ofMinutes(5), deadline.apply(SignalingConfig.Registration.OPEN, 30));
+    assertEquals(
+        java.time.Duration.ofSeconds(30), deadline.apply(SignalingConfig.Registration.LICENCE, 30));
+  }
+
+  @Test
   void refusesInvalidSettingsNamingThem() {
     Path d = Path.of("data");
     assertEquals(

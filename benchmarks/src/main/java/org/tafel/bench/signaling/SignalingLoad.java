@@ -128,25 +128,11 @@ public final class SignalingLoad {
 
   private void run() throws Exception {
     Path dir = Files.createTempDirectory("tafel-signaling-load");
-    SignalingConfig.Limits d = SignalingConfig.Limits.defaults();
     SignalingConfig.Limits limits =
-        new SignalingConfig.Limits(
-            d.normalLifetime(),
-            d.shortLifetime(),
-            d.receiptLifetime(),
-            d.maxBoxBytes(),
-            d.maxFrameBytes(),
-            d.maxRecipients(),
-            1_000_000,
-            1e6,
-            1_000_000,
-            10_000_000,
-            d.discoveryProbesPerDay(),
-            d.expirySweep(),
-            d.idleTimeout(),
-            d.uploadTokenValidity(),
-            d.maxUploadBytes(),
-            d.turnCredentialLifetime());
+        SignalingConfig.Limits.defaults()
+            .withQueueDepth(1_000_000)
+            .withRates(1e6, 1_000_000)
+            .withRegistrationsPerAddressPerHour(10_000_000);
     SignalingConfig config =
         SignalingConfig.builder(dir, X25519.generate(RANDOM).secret())
             .bind(InetAddress.getLoopbackAddress())

@@ -20,5 +20,11 @@ public final class CloseCodes {
   /** {@code idle}: nothing was received for the idle timeout (send WebSocket pings). */
   public static final int IDLE = 4003;
 
+  /**
+   * {@code login-timeout}: the connection neither registered nor logged in within the login timeout
+   * (30 s) of opening; reconnect and log in at once.
+   */
+  public static final int LOGIN_TIMEOUT = 4004;
+
   private CloseCodes() {}
 }

@@ -134,13 +134,31 @@ public final class ConfigLoader {
     Section signaling = root.section("signaling");
     var signalingConfig = signaling(signaling);
     Section blob = root.section("blob");
+    int blobPort = blob.port("port", TafelConfig.Blob.DEFAULT_PORT, 0);
+    long blobMaxBytes = blob.integer("max-bytes", TafelConfig.Blob.DEFAULT_MAX_BYTES, 1, 1L << 40);
     var blobConfig =
         new TafelConfig.Blob(
-            blob.port("port", TafelConfig.Blob.DEFAULT_PORT, 0),
-            blob.integer("max-bytes", TafelConfig.Blob.DEFAULT_MAX_BYTES, 1, 1L << 40),
+            blobPort,
+            blobMaxBytes,
             blob.seconds(
                 "default-expiry", TafelConfig.Blob.DEFAULT_DEFAULT_EXPIRY, 1, 3650L * 86400),
-            blob.seconds("max-expiry", TafelConfig.Blob.DEFAULT_MAX_EXPIRY, 1, 3650L * 86400));
+            blob.seconds("max-expiry", TafelConfig.Blob.DEFAULT_MAX_EXPIRY, 1, 3650L * 86400),
+            // the default quota grows with a raised max-bytes, so one large blob always fits
+            blob.integer(
+                "quota-bytes",
+                Math.max(TafelConfig.Blob.DEFAULT_QUOTA_BYTES, blobMaxBytes),
+                1,
+                1L << 50),
+            (int)
+                blob.integer(
+                    "uploads-per-minute",
+                    TafelConfig.Blob.DEFAULT_UPLOADS_PER_MINUTE,
+                    1,
+                    1_000_000),
+            (int)
+                blob.integer(
+                    "concurrent-uploads", TafelConfig.Blob.DEFAULT_CONCURRENT_UPLOADS, 1, 100_000),
+            blob.seconds("idle-timeout", TafelConfig.Blob.DEFAULT_IDLE_TIMEOUT, 1, 3600));
     blob.finish();
     root.finish();
     return new TafelConfig(

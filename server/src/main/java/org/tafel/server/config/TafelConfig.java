@@ -294,12 +294,31 @@ public record TafelConfig(
    *     (default 14 days)
    * @param maxExpiry {@code blob.max-expiry}: longest lifetime an upload may ask for (default 30
    *     days)
+   * @param quotaBytes {@code blob.quota-bytes}: bytes one uploader (pseudonym) may hold (default 5
+   *     GiB, at least {@code max-bytes}; 507 beyond)
+   * @param uploadsPerMinute {@code blob.uploads-per-minute}: per uploader (default 60; 429 beyond)
+   * @param concurrentUploads {@code blob.concurrent-uploads}: bodies received at once (default 64;
+   *     503 beyond)
+   * @param idleTimeout {@code blob.idle-timeout}: a connection silent this long is closed (default
+   *     60 s)
    */
-  public record Blob(int port, long maxBytes, Duration defaultExpiry, Duration maxExpiry) {
+  public record Blob(
+      int port,
+      long maxBytes,
+      Duration defaultExpiry,
+      Duration maxExpiry,
+      long quotaBytes,
+      int uploadsPerMinute,
+      int concurrentUploads,
+      Duration idleTimeout) {
     public static final int DEFAULT_PORT = 8081;
     public static final long DEFAULT_MAX_BYTES = 100L * 1024 * 1024;
     public static final long DEFAULT_DEFAULT_EXPIRY = Duration.ofDays(14).toSeconds();
     public static final long DEFAULT_MAX_EXPIRY = Duration.ofDays(30).toSeconds();
+    public static final long DEFAULT_QUOTA_BYTES = 5L << 30;
+    public static final int DEFAULT_UPLOADS_PER_MINUTE = 60;
+    public static final int DEFAULT_CONCURRENT_UPLOADS = 64;
+    public static final long DEFAULT_IDLE_TIMEOUT = 60;
 
     public Blob {
       if (defaultExpiry.compareTo(maxExpiry) > 0) {
@@ -307,6 +326,10 @@ public record TafelConfig(
             "blob.default-expiry",
             defaultExpiry.toSeconds(),
             "at most blob.max-expiry, " + maxExpiry.toSeconds());
+      }
+      if (quotaBytes < maxBytes) {
+        throw ConfigException.invalid(
+            "blob.quota-bytes", quotaBytes, "at least blob.max-bytes, " + maxBytes);
       }
     }
   }

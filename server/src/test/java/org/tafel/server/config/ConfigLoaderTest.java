@@ -59,6 +59,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void blobLimitKeysHaveTheDocumentedDefaultsAndTheQuotaHoldsTheLargestBlob() {
+    TafelConfig c = load("");
+    assertEquals(5L << 30, c.blob().quotaBytes());
+    assertEquals(60, c.blob().uploadsPerMinute());
+    assertEquals(64, c.blob().concurrentUploads());
+    assertEquals(java.time.Duration.ofSeconds(60), c.blob().idleTimeout());
+    TafelConfig set =
+        load(
+            "blob:\n  quota-bytes: 200000000\n  uploads-per-minute: 5\n"
+                + "  concurrent-uploads: 3\n  idle-timeout: 10s\n");
+    assertEquals(200_000_000L, set.blob().quotaBytes());
+    assertEquals(5, set.blob().uploadsPerMinute());
+    assertEquals(3, set.blob().concurrentUploads());
+    assertEquals(java.time.Duration.ofSeconds(10), set.blob().idleTimeout());
+    // raising max-bytes alone raises the default quota with it
+    assertEquals(
+        10L << 30, load("", "--blob-max-bytes", String.valueOf(10L << 30)).blob().quotaBytes());
+    assertEquals(
+        "blob.quota-bytes: 1000 (expected: at least blob.max-bytes, 104857600)",
+        error("blob:\n  quota-bytes: 1000\n"));
+  }
+
+  @Test
   void portOutOfRangeNamesKeyValueAndExpectation() {
     assertEquals(
         "relay.turn-port: 70000 (expected: 0..65535)", error("relay:\n  turn-port: 70000\n"));

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tafel.protocol.signaling.ClientFrame;
@@ -24,6 +26,7 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   private final SessionContext context;
   private Session session;
+  private ScheduledFuture<?> loginDeadline;
 
   FrameHandler(SessionContext context) {
     this.context = context;
@@ -36,6 +39,26 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             ? a.getAddress()
             : InetAddress.getLoopbackAddress();
     session = new Session(ctx.channel(), context, address);
+  }
+
+  /**
+   * A connection must register or log in within its login deadline ({@link
+   * org.tafel.signaling.SignalingConfig#loginDeadline}) of opening, so unauthenticated sockets
+   * cannot sit on the server for the whole idle timeout.
+   */
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    loginDeadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!session.loggedIn()) {
+                    session.closeWith(CloseCodes.LOGIN_TIMEOUT, "login-timeout");
+                  }
+                },
+                context.config().loginDeadline().toMillis(),
+                TimeUnit.MILLISECONDS);
+    super.channelActive(ctx);
   }
 
   @Override
@@ -71,6 +94,9 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (loginDeadline != null) {
+      loginDeadline.cancel(false);
+    }
     session.closed();
     super.channelInactive(ctx);
   }
