@@ -502,39 +502,33 @@ public final class TafelClient implements AutoCloseable {
     }
   }
 
-  // ice4j reports a failed allocation only by its absence; one retry with fresh credentials
-  // rides over a relay that was briefly unreachable (a lost UDP burst, a restart)
+  private interface CallSetup {
+    Call start(IceConfig ice) throws IOException, RelayUnavailableException;
+  }
+
   private Call outgoingCall()
       throws IOException, SignalingException, InterruptedException, RelayUnavailableException {
-    try {
-      return Call.outgoing(
-          IceConfig.of(turnServer(), true), options.media(), options.clock(), options.random());
-    } catch (RelayUnavailableException e) {
-      LOG.info("no relayed candidate; retrying once");
-      Thread.sleep(500);
-      return Call.outgoing(
-          IceConfig.of(turnServer(), true), options.media(), options.clock(), options.random());
-    }
+    return withRelay(
+        true, ice -> Call.outgoing(ice, options.media(), options.clock(), options.random()));
   }
 
   private Call incomingCall(CallPayload.Offer offer)
       throws IOException, SignalingException, InterruptedException, RelayUnavailableException {
+    return withRelay(
+        false,
+        ice -> Call.incoming(offer, ice, options.media(), options.clock(), options.random()));
+  }
+
+  // ice4j reports a failed allocation only by its absence; one retry with fresh credentials
+  // rides over a relay that was briefly unreachable (a lost UDP burst, a restart)
+  private Call withRelay(boolean controlling, CallSetup setup)
+      throws IOException, SignalingException, InterruptedException, RelayUnavailableException {
     try {
-      return Call.incoming(
-          offer,
-          IceConfig.of(turnServer(), false),
-          options.media(),
-          options.clock(),
-          options.random());
+      return setup.start(IceConfig.of(turnServer(), controlling));
     } catch (RelayUnavailableException e) {
       LOG.info("no relayed candidate; retrying once");
       Thread.sleep(500);
-      return Call.incoming(
-          offer,
-          IceConfig.of(turnServer(), false),
-          options.media(),
-          options.clock(),
-          options.random());
+      return setup.start(IceConfig.of(turnServer(), controlling));
     }
   }
 

@@ -447,7 +447,7 @@ public final class SignalingClient implements AutoCloseable {
     }
     if (ended == null) {
       LOG.info("signaling connection lost ({}); reconnecting", code);
-      scheduleReconnect(0);
+      startReconnecting();
     }
   }
 
@@ -462,15 +462,22 @@ public final class SignalingClient implements AutoCloseable {
     dispatcher.execute(() -> listener.ended(e));
   }
 
-  private void scheduleReconnect(int attempt) {
+  /** Starts the reconnect loop unless it runs already. */
+  private void startReconnecting() {
     synchronized (stateLock) {
-      if (reconnecting && attempt == 0) {
+      if (reconnecting) {
         return;
       }
       reconnecting = true;
     }
-    long base = config.minBackoff().toMillis() << Math.min(attempt, 20);
-    long cap = Math.min(base, config.maxBackoff().toMillis());
+    scheduleReconnect(0);
+  }
+
+  private void scheduleReconnect(int attempt) {
+    long cap =
+        Math.min(
+            config.minBackoff().toMillis() << Math.min(attempt, 20),
+            config.maxBackoff().toMillis());
     // "equal jitter": half fixed, half random, so clients spread out but still back off
     long delay = cap / 2 + (long) (config.random().nextDouble() * (cap / 2.0 + 1));
     try {
@@ -486,34 +493,28 @@ public final class SignalingClient implements AutoCloseable {
     }
     try {
       connectAndLogin();
+      LOG.info("signaling connection re-established");
+      Connection now;
       synchronized (stateLock) {
         reconnecting = false;
+        now = ready.getNow(null);
       }
-      LOG.info("signaling connection re-established");
+      if (now == null || now.lost) {
+        startReconnecting(); // lost again before the loop was marked done
+      }
     } catch (KeyChangedException e) {
       end(new SessionEndedException(1000, "the server's key changed; refused: " + e.getMessage()));
     } catch (SignalingException e) {
       if (e.code() == ErrorCode.REVOKED || e.code() == ErrorCode.UNKNOWN_IDENTITY) {
         end(new SessionEndedException(CloseCodes.REVOKED, e.getMessage()));
       } else {
-        scheduleReconnectLater(attempt);
+        scheduleReconnect(attempt + 1);
       }
     } catch (IOException | ProfileException | RuntimeException e) {
       LOG.debug("reconnect attempt {} failed: {}", attempt + 1, e.toString());
-      scheduleReconnectLater(attempt);
+      scheduleReconnect(attempt + 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private void scheduleReconnectLater(int attempt) {
-    long base = config.minBackoff().toMillis() << Math.min(attempt + 1, 20);
-    long cap = Math.min(base, config.maxBackoff().toMillis());
-    long delay = cap / 2 + (long) (config.random().nextDouble() * (cap / 2.0 + 1));
-    try {
-      timers.schedule(() -> reconnect(attempt + 1), delay, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closed
     }
   }
 
