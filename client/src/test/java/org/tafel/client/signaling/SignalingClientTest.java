@@ -31,6 +31,7 @@ import org.tafel.client.crypto.Profile;
 import org.tafel.protocol.metrics.MetricsRegistry;
 import org.tafel.protocol.signaling.ErrorCode;
 import org.tafel.protocol.signaling.X25519;
+import org.tafel.signaling.SignalingAdmin;
 import org.tafel.signaling.SignalingConfig;
 import org.tafel.signaling.SignalingServer;
 import org.tafel.signaling.testing.SignalingFixture;
@@ -251,6 +252,35 @@ class SignalingClientTest {
             SignalingException.class,
             () -> a.send(List.of("ZZZZ9999"), MessageType.TEXT, bytes("hi")));
     assertEquals(ErrorCode.UNKNOWN_IDENTITY, e.code());
+  }
+
+  @Test
+  void registersWithALicenceCodeWhereTheServerRequiresOne() throws Exception {
+    Path data = dir.resolve("server");
+    SignalingFixture f =
+        SignalingFixture.start(data, b -> b.registration(SignalingConfig.Registration.LICENCE, 0));
+    closeLater.add(f);
+    String code;
+    try (SignalingAdmin admin = SignalingAdmin.open(data, Clock.systemUTC())) {
+      code = admin.createLicences(1).get(0);
+    }
+    SignalingException none =
+        assertThrows(
+            SignalingException.class, () -> client(f.uri(), dir.resolve("a"), true, new Inbox()));
+    assertEquals(ErrorCode.BAD_LICENCE, none.code());
+    assertTrue(none.getMessage().contains("--licence"), none.getMessage());
+
+    Profile p = Profile.create(dir.resolve("b"), random);
+    var guard = p.openReplayGuard();
+    closeLater.add(guard);
+    SignalingClient c =
+        SignalingClient.start(
+            SignalingClient.Config.of(f.uri(), code.toLowerCase(java.util.Locale.ROOT)),
+            p,
+            new MessageCrypto(p, guard, Clock.systemUTC(), random, MessageCrypto.Limits.defaults()),
+            new Inbox());
+    closeLater.add(c);
+    assertEquals(p.identityId().orElseThrow(), c.identity());
   }
 
   @Test
