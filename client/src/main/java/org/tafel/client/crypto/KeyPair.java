@@ -2,7 +2,7 @@ package org.tafel.client.crypto;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.bouncycastle.math.ec.rfc7748.X25519;
+import org.tafel.protocol.signaling.X25519;
 
 /**
  * An X25519 key pair ({@code crypto_box_keypair}). The secret key never leaves this package; the
@@ -20,8 +20,7 @@ public final class KeyPair {
           "secret key: " + secretKey.length + " bytes (expected: 32)");
     }
     this.secretKey = secretKey.clone();
-    this.publicKey = new byte[KEY_BYTES];
-    X25519.scalarMultBase(this.secretKey, 0, publicKey, 0);
+    this.publicKey = X25519.publicKey(this.secretKey);
   }
 
   public static KeyPair generate(SecureRandom random) {
@@ -43,18 +42,13 @@ public final class KeyPair {
     return publicKey.clone();
   }
 
-  /** The raw X25519 shared secret with {@code theirPublicKey} ({@code crypto_scalarmult}). */
+  /**
+   * The raw X25519 shared secret with {@code theirPublicKey} ({@code crypto_scalarmult}); a
+   * low-order point (all-zero result) is refused, as libsodium does. The one X25519 of the code
+   * base ({@link X25519}, shared with the signaling handshake).
+   */
   byte[] sharedSecret(byte[] theirPublicKey) {
-    if (theirPublicKey.length != KEY_BYTES) {
-      throw new IllegalArgumentException(
-          "public key: " + theirPublicKey.length + " bytes (expected: 32)");
-    }
-    byte[] shared = new byte[KEY_BYTES];
-    // false for a low-order point (all-zero result); libsodium refuses those too.
-    if (!X25519.calculateAgreement(secretKey, 0, theirPublicKey, 0, shared, 0)) {
-      throw new IllegalArgumentException("public key is a low-order point");
-    }
-    return shared;
+    return X25519.agree(secretKey, theirPublicKey);
   }
 
   byte[] secretKeyBytes() {
