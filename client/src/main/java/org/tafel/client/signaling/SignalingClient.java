@@ -367,6 +367,11 @@ public final class SignalingClient implements AutoCloseable {
       }
       ready.complete(c);
     }
+    // from here a loss is this session's to handle; one lost during the login is handled now
+    c.loggedIn = true;
+    if (c.lost) {
+      afterLoss(c);
+    }
   }
 
   private void handshake(Connection c)
@@ -417,20 +422,28 @@ public final class SignalingClient implements AutoCloseable {
           profile.handshakeMac(Handshake.LABEL_LOGIN, eph.secret(), t, Handshake.loginSubject(me));
       request(id -> new ClientFrame.Login(id, me, mac), ServerFrame.Welcome.class, c);
     }
-    c.loggedIn = true;
   }
 
   private void connectionLost(Connection c, int code, String reason) {
     if (c.lost) {
       return;
     }
+    c.closeCode = code;
     c.lost = true;
     IOException lost = new IOException("connection closed (" + code + ")");
     c.pending.values().forEach(f -> f.completeExceptionally(lost));
     c.pending.clear();
-    if (!c.loggedIn) {
-      return; // the handshake's caller handles it
+    if (c.loggedIn) {
+      afterLoss(c);
+    } // else the login in progress fails, or connectAndLogin sees the loss when it ends
+  }
+
+  /** A logged-in connection was lost: end the session, or reconnect. Runs once per connection. */
+  private void afterLoss(Connection c) {
+    if (!c.lossHandled.compareAndSet(false, true)) {
+      return;
     }
+    int code = c.closeCode;
     synchronized (stateLock) {
       if (ready.isDone() && ready.getNow(null) == c) {
         ready = new CompletableFuture<>();
@@ -640,6 +653,9 @@ public final class SignalingClient implements AutoCloseable {
     volatile WebSocket ws;
     volatile boolean lost;
     volatile boolean loggedIn;
+    volatile int closeCode = 1006;
+    final java.util.concurrent.atomic.AtomicBoolean lossHandled =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Connection() {
       open.add(this);
