@@ -229,6 +229,56 @@ class ClientEndToEndTest {
     }
   }
 
+  @Test
+  void theCliSendsTextsAndFilesAndReceivesThemWithoutOverwriting() throws Exception {
+    try (ServerProcess server = server(dir.resolve("data"))) {
+      String sig = "http://127.0.0.1:" + server.signalingPort();
+      String blob = "127.0.0.1:" + server.blobPort();
+      List<String> common = List.of("--server", sig, "--blob-server", blob);
+      assertEquals(ExitCode.OK, cli("id", concat(common, "new", "--profile", "alice")));
+      assertEquals(ExitCode.OK, cli("id", concat(common, "new", "--profile", "bob")));
+      String bob = Profile.open(dir.resolve("bob")).identityId().orElseThrow();
+      String alice = Profile.open(dir.resolve("alice")).identityId().orElseThrow();
+      Path sheet = dir.resolve("Arbeitsblatt.pdf");
+      Files.write(sheet, "%PDF-1.4 worksheet".getBytes(StandardCharsets.US_ASCII));
+      String text = "Seite 12\nbis Freitag";
+      assertEquals(
+          ExitCode.OK, cli("send", concat(common, "--profile", "alice", "--to", bob, text)));
+      assertTrue(lastOut.strip().matches("[0-9a-f]{32}"), lastOut);
+      for (int i = 0; i < 2; i++) {
+        assertEquals(
+            ExitCode.OK,
+            cli("send-file", concat(common, "--profile", "alice", "--to", bob, sheet.toString())));
+        assertTrue(lastOut.strip().matches("[0-9a-f]{32}"), lastOut);
+      }
+      assertEquals(
+          ExitCode.OK,
+          cli("receive", concat(common, "--profile", "bob", "--out", "inbox", "--timeout", "2")));
+      List<String> lines = lastOut.lines().toList();
+      assertEquals(3, lines.size(), lastOut);
+      assertEquals("text " + alice + " " + text.replace("\n", "\\n"), lines.get(0));
+      Path inbox = dir.resolve("inbox");
+      assertTrue(
+          lines.get(1).startsWith("file " + alice + " " + inbox.resolve("Arbeitsblatt.pdf")));
+      assertTrue(
+          lines.get(2).startsWith("file " + alice + " " + inbox.resolve("Arbeitsblatt (1).pdf")));
+      assertEquals(-1, Files.mismatch(sheet, inbox.resolve("Arbeitsblatt.pdf")));
+      assertEquals(-1, Files.mismatch(sheet, inbox.resolve("Arbeitsblatt (1).pdf")));
+    }
+  }
+
+  private static String[] concat(List<String> common, String... more) {
+    List<String> all = new ArrayList<>(List.of(more));
+    if (all.get(0).equals("new")) {
+      all.addAll(1, common);
+    } else {
+      all.addAll(0, common);
+    }
+    return all.toArray(String[]::new);
+  }
+
+  private String lastOut = "";
+
   private int cli(String command, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -237,6 +287,7 @@ class ClientEndToEndTest {
             .run(command, List.of(args));
     System.out.println(
         "tafel " + command + " " + String.join(" ", args) + " -> " + code + "\n" + out + err);
+    lastOut = out.toString(StandardCharsets.UTF_8);
     return code;
   }
 

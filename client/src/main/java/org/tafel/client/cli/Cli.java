@@ -279,6 +279,10 @@ public final class Cli {
     return out;
   }
 
+  Path workingDir() {
+    return workingDir;
+  }
+
   PrintStream err() {
     return err;
   }

@@ -20,7 +20,7 @@ final class FileCommands {
     if (a.positional.size() != 1) {
       throw new UsageException("expected: send-file --to ID[,ID...] FILE");
     }
-    Path file = Path.of(a.positional.get(0));
+    Path file = cli.workingDir().resolve(a.positional.get(0));
     if (!Files.isRegularFile(file)) {
       throw new UsageException(file + ": not a readable file");
     }
