@@ -144,6 +144,50 @@ class BlobClientTest {
   }
 
   @Test
+  void whenTheResponseCompletingAnUploadIsLostTheHeadReturnsTheBlob() throws Exception {
+    byte[] data = BlobFixture.random(100_000);
+    List<Long> opened = new ArrayList<>();
+    OutgoingFile.Source source =
+        offset -> {
+          opened.add(offset);
+          return new ByteArrayInputStream(data, (int) offset, data.length - (int) offset);
+        };
+    // one creation and one PATCH: measure what the server answers to both (same sizes each time)
+    long answers;
+    try (CuttingProxy measure =
+            new CuttingProxy(store.port(), CuttingProxy.Direction.TO_CLIENT, Long.MAX_VALUE);
+        BlobClient c = client(measure.port())) {
+      c.upload(
+          source,
+          data.length,
+          store.token(),
+          BlobClient.UploadOptions.DEFAULTS,
+          ProgressListener.NONE);
+      answers = measure.passed(CuttingProxy.Direction.TO_CLIENT);
+    }
+    opened.clear();
+    BlobClient.UploadResult up;
+    // cut 20 bytes before the end of the PATCH's answer, which carries the blob ID
+    try (CuttingProxy proxy =
+            new CuttingProxy(store.port(), CuttingProxy.Direction.TO_CLIENT, answers - 20);
+        BlobClient c = client(proxy.port())) {
+      up =
+          c.upload(
+              source,
+              data.length,
+              store.token(),
+              BlobClient.UploadOptions.DEFAULTS,
+              ProgressListener.NONE);
+      assertEquals(1, proxy.cuts());
+      assertTrue(
+          Pattern.compile("(?i)HEAD /v1/uploads/[0-9a-f]{32} ").matcher(proxy.sentText()).find(),
+          proxy.sentText());
+    }
+    assertEquals(List.of(0L), opened, "nothing sent twice");
+    assertArrayEquals(data, stored(up.blobId()));
+  }
+
+  @Test
   void aDownloadCutMidTransferResumesWithRangeAndIfRange() throws Exception {
     OutgoingFile f = worksheet(1_200_000);
     BlobClient.UploadResult up;
@@ -261,6 +305,43 @@ class BlobClientTest {
               BlobClient.UploadOptions.DEFAULTS,
               ProgressListener.NONE);
       assertArrayEquals(ciphertext(f), stored(up.blobId()));
+    }
+  }
+
+  @Test
+  void givesUpAfterTheConfiguredAttemptsWhenNothingAnswers() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    List<Long> opened = new ArrayList<>();
+    try (BlobClient c =
+        new BlobClient(
+            URI.create("http://127.0.0.1:" + closed),
+            TUNING.withMaxAttempts(3),
+            Clock.systemUTC())) {
+      java.io.IOException up =
+          assertThrows(
+              java.io.IOException.class,
+              () ->
+                  c.upload(
+                      offset -> {
+                        opened.add(offset);
+                        return new ByteArrayInputStream(new byte[10]);
+                      },
+                      10,
+                      store.token(),
+                      BlobClient.UploadOptions.DEFAULTS,
+                      ProgressListener.NONE));
+      assertTrue(up.getMessage().contains("gave up after 3 failed attempts"), up.getMessage());
+      assertEquals(List.of(), opened, "no upload was created, so nothing was read");
+      java.io.IOException down =
+          assertThrows(
+              java.io.IOException.class,
+              () ->
+                  c.download(
+                      "0123456789abcdef0123456789abcdef", dir.resolve("x"), ProgressListener.NONE));
+      assertTrue(down.getMessage().contains("gave up after 3 failed attempts"), down.getMessage());
     }
   }
 
