@@ -309,6 +309,65 @@ class BlobClientTest {
   }
 
   @Test
+  void talksHttpsTrustingTheGivenCertificateAndRefusesAServerItDoesNotTrust() throws Exception {
+    io.netty.handler.ssl.util.SelfSignedCertificate cert =
+        new io.netty.handler.ssl.util.SelfSignedCertificate("localhost", "EC", 256);
+    org.tafel.blob.BlobServer tls =
+        new org.tafel.blob.BlobServer(
+            org.tafel.blob.BlobConfig.defaults(
+                    Files.createDirectory(dir.resolve("tls")), BlobFixture.KEYS)
+                .withPort(0)
+                .withTls(cert.certificate().toPath(), cert.privateKey().toPath()),
+            new org.tafel.protocol.metrics.MetricsRegistry(),
+            store.clock);
+    tls.start();
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("blob", cert.cert());
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      URI base = URI.create("https://localhost:" + tls.port());
+      byte[] data = BlobFixture.random(300_000);
+      try (BlobClient c = new BlobClient(base, TUNING, Clock.systemUTC(), ssl)) {
+        BlobClient.UploadResult up =
+            c.upload(
+                offset -> new ByteArrayInputStream(data, (int) offset, data.length - (int) offset),
+                data.length,
+                store.token(),
+                BlobClient.UploadOptions.DEFAULTS,
+                ProgressListener.NONE);
+        Path blob = dir.resolve("blob.bin");
+        c.download(up.blobId(), blob, ProgressListener.NONE);
+        assertArrayEquals(data, Files.readAllBytes(blob));
+      }
+      // the JDK's default trust store does not know the self-signed certificate
+      try (BlobClient c = new BlobClient(base, TUNING.withMaxAttempts(1), Clock.systemUTC())) {
+        java.io.IOException e =
+            assertThrows(
+                java.io.IOException.class,
+                () ->
+                    c.upload(
+                        offset -> new ByteArrayInputStream(data),
+                        data.length,
+                        store.token(),
+                        BlobClient.UploadOptions.DEFAULTS,
+                        ProgressListener.NONE));
+        assertTrue(
+            e.getCause() instanceof javax.net.ssl.SSLHandshakeException,
+            String.valueOf(e.getCause()));
+      }
+    } finally {
+      tls.close();
+      cert.delete();
+    }
+  }
+
+  @Test
   void givesUpAfterTheConfiguredAttemptsWhenNothingAnswers() throws Exception {
     int closed;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
