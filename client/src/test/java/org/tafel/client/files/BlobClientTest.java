@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -365,6 +366,74 @@ class BlobClientTest {
       tls.close();
       cert.delete();
     }
+  }
+
+  @Test
+  void aBusyNodesAnswer503IsRetriedUntilTheSlotFrees() throws Exception {
+    try (BlobFixture busy =
+            new BlobFixture(
+                Files.createDirectory(dir.resolve("busy")),
+                org.tafel.blob.BlobConfig.Limits.defaults().withConcurrentUploads(1));
+        java.net.Socket holder = new java.net.Socket("127.0.0.1", busy.port())) {
+      // another upload's body is arriving, slowly: it holds the node's only upload slot
+      holder
+          .getOutputStream()
+          .write(
+              ("POST /v1/blobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + busy.token()
+                      + "\r\nContent-Length: 1000000\r\n\r\n"
+                      + "x".repeat(1000))
+                  .getBytes(StandardCharsets.US_ASCII));
+      holder.getOutputStream().flush();
+      awaitMetric(busy, "tafel_blob_uploads_in_progress 1");
+      // free the slot as soon as our upload was refused once
+      Thread releaser =
+          new Thread(
+              () -> {
+                awaitMetric(busy, "outcome=\"busy\"");
+                try {
+                  holder.close();
+                } catch (java.io.IOException ignored) {
+                  // closed
+                }
+              });
+      releaser.start();
+      byte[] data = BlobFixture.random(200_000);
+      List<Long> opened = new ArrayList<>();
+      try (BlobClient c =
+          new BlobClient(
+              URI.create("http://127.0.0.1:" + busy.port()),
+              TUNING.withMaxAttempts(100),
+              Clock.systemUTC())) {
+        BlobClient.UploadResult up =
+            c.upload(
+                offset -> {
+                  opened.add(offset);
+                  return new ByteArrayInputStream(data, (int) offset, data.length - (int) offset);
+                },
+                data.length,
+                busy.token(),
+                BlobClient.UploadOptions.DEFAULTS,
+                ProgressListener.NONE);
+        releaser.join(10_000);
+        assertTrue(opened.size() >= 2, "reopened after the 503: " + opened);
+        var r = busy.send(busy.request("/v1/blobs/" + up.blobId()).GET());
+        assertArrayEquals(data, r.body());
+      }
+    }
+  }
+
+  private static void awaitMetric(BlobFixture f, String line) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      StringBuilder text = new StringBuilder();
+      f.metrics.writeText(text);
+      if (text.toString().lines().anyMatch(l -> l.contains(line) && !l.endsWith(" 0"))) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("no metric line with " + line);
   }
 
   @Test
