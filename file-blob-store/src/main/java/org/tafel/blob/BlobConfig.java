@@ -69,55 +69,68 @@ public record BlobConfig(
   }
 
   public BlobConfig withPort(int port) {
-    return new BlobConfig(
-        bindAddress,
-        port,
-        directory,
-        uploadTokenKeys,
-        tlsCertificate,
-        tlsPrivateKey,
-        limits,
-        eventLoopThreads,
-        ioThreads);
+    return with(c -> c.port = port);
   }
 
   public BlobConfig withBind(InetAddress bind) {
-    return new BlobConfig(
-        bind,
-        port,
-        directory,
-        uploadTokenKeys,
-        tlsCertificate,
-        tlsPrivateKey,
-        limits,
-        eventLoopThreads,
-        ioThreads);
+    return with(c -> c.bindAddress = bind);
   }
 
   public BlobConfig withTls(Path certificate, Path privateKey) {
-    return new BlobConfig(
-        bindAddress,
-        port,
-        directory,
-        uploadTokenKeys,
-        certificate,
-        privateKey,
-        limits,
-        eventLoopThreads,
-        ioThreads);
+    return with(
+        c -> {
+          c.tlsCertificate = certificate;
+          c.tlsPrivateKey = privateKey;
+        });
   }
 
   public BlobConfig withLimits(Limits limits) {
-    return new BlobConfig(
-        bindAddress,
-        port,
-        directory,
-        uploadTokenKeys,
-        tlsCertificate,
-        tlsPrivateKey,
-        limits,
-        eventLoopThreads,
-        ioThreads);
+    return with(c -> c.limits = limits);
+  }
+
+  /** A copy with {@code change} applied to its fields, validated like any other. */
+  private BlobConfig with(java.util.function.Consumer<ConfigFields> change) {
+    ConfigFields c = new ConfigFields(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The fields of a {@link BlobConfig} as plain variables, for the {@code with...} methods. */
+  private static final class ConfigFields {
+    InetAddress bindAddress;
+    int port;
+    Path directory;
+    KeyRing uploadTokenKeys;
+    Path tlsCertificate;
+    Path tlsPrivateKey;
+    Limits limits;
+    int eventLoopThreads;
+    int ioThreads;
+
+    ConfigFields(BlobConfig from) {
+      bindAddress = from.bindAddress;
+      port = from.port;
+      directory = from.directory;
+      uploadTokenKeys = from.uploadTokenKeys;
+      tlsCertificate = from.tlsCertificate;
+      tlsPrivateKey = from.tlsPrivateKey;
+      limits = from.limits;
+      eventLoopThreads = from.eventLoopThreads;
+      ioThreads = from.ioThreads;
+    }
+
+    BlobConfig build() {
+      return new BlobConfig(
+          bindAddress,
+          port,
+          directory,
+          uploadTokenKeys,
+          tlsCertificate,
+          tlsPrivateKey,
+          limits,
+          eventLoopThreads,
+          ioThreads);
+    }
   }
 
   public boolean tls() {
@@ -201,78 +214,86 @@ public record BlobConfig(
 
     /** These limits with {@code maxBytes}, the quota raised to it when below. */
     public Limits withMaxBytes(long maxBytes) {
-      return new Limits(
-          maxBytes,
-          defaultExpiry,
-          maxExpiry,
-          maxDownloads,
-          Math.max(quotaBytes, maxBytes),
-          uploadsPerMinute,
-          concurrentUploads,
-          idleTimeout,
-          maxHeaderBytes,
-          uploadExpiry,
-          sweepInterval);
+      return with(
+          c -> {
+            c.maxBytes = maxBytes;
+            c.quotaBytes = Math.max(c.quotaBytes, maxBytes);
+          });
     }
 
     public Limits withQuota(long quotaBytes, int uploadsPerMinute) {
-      return new Limits(
-          maxBytes,
-          defaultExpiry,
-          maxExpiry,
-          maxDownloads,
-          quotaBytes,
-          uploadsPerMinute,
-          concurrentUploads,
-          idleTimeout,
-          maxHeaderBytes,
-          uploadExpiry,
-          sweepInterval);
+      return with(
+          c -> {
+            c.quotaBytes = quotaBytes;
+            c.uploadsPerMinute = uploadsPerMinute;
+          });
     }
 
     public Limits withConcurrentUploads(int concurrentUploads) {
-      return new Limits(
-          maxBytes,
-          defaultExpiry,
-          maxExpiry,
-          maxDownloads,
-          quotaBytes,
-          uploadsPerMinute,
-          concurrentUploads,
-          idleTimeout,
-          maxHeaderBytes,
-          uploadExpiry,
-          sweepInterval);
+      return with(c -> c.concurrentUploads = concurrentUploads);
     }
 
     public Limits withIdleTimeout(Duration idleTimeout) {
-      return new Limits(
-          maxBytes,
-          defaultExpiry,
-          maxExpiry,
-          maxDownloads,
-          quotaBytes,
-          uploadsPerMinute,
-          concurrentUploads,
-          idleTimeout,
-          maxHeaderBytes,
-          uploadExpiry,
-          sweepInterval);
+      return with(c -> c.idleTimeout = idleTimeout);
     }
 
     public Limits withExpiry(Duration defaultExpiry, Duration maxExpiry) {
-      return new Limits(
-          maxBytes,
-          defaultExpiry,
-          maxExpiry,
-          maxDownloads,
-          quotaBytes,
-          uploadsPerMinute,
-          concurrentUploads,
-          idleTimeout,
-          maxHeaderBytes,
-          uploadExpiry,
-          sweepInterval);
+      return with(
+          c -> {
+            c.defaultExpiry = defaultExpiry;
+            c.maxExpiry = maxExpiry;
+          });
+    }
+
+    /** A copy with {@code change} applied to its fields, validated like any other. */
+    private Limits with(java.util.function.Consumer<LimitFields> change) {
+      LimitFields c = new LimitFields(this);
+      change.accept(c);
+      return c.build();
+    }
+
+    /** The fields of a {@link Limits} as plain variables, for the {@code with...} methods. */
+    private static final class LimitFields {
+      long maxBytes;
+      Duration defaultExpiry;
+      Duration maxExpiry;
+      int maxDownloads;
+      long quotaBytes;
+      int uploadsPerMinute;
+      int concurrentUploads;
+      Duration idleTimeout;
+      int maxHeaderBytes;
+      Duration uploadExpiry;
+      Duration sweepInterval;
+
+      LimitFields(Limits from) {
+        maxBytes = from.maxBytes;
+        defaultExpiry = from.defaultExpiry;
+        maxExpiry = from.maxExpiry;
+        maxDownloads = from.maxDownloads;
+        quotaBytes = from.quotaBytes;
+        uploadsPerMinute = from.uploadsPerMinute;
+        concurrentUploads = from.concurrentUploads;
+        idleTimeout = from.idleTimeout;
+        maxHeaderBytes = from.maxHeaderBytes;
+        uploadExpiry = from.uploadExpiry;
+        sweepInterval = from.sweepInterval;
+      }
+
+      Limits build() {
+        return new Limits(
+            maxBytes,
+            defaultExpiry,
+            maxExpiry,
+            maxDownloads,
+            quotaBytes,
+            uploadsPerMinute,
+            concurrentUploads,
+            idleTimeout,
+            maxHeaderBytes,
+            uploadExpiry,
+            sweepInterval);
+      }
     }
 
     private static void checkRange(String key, long value, long min, long max) {

@@ -71,6 +71,11 @@ final class AdminCommand {
     }
     String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
     List<String> rest = words.subList(Math.min(2, words.size()), words.size());
+    if (!List.of("licence create", "licence list", "licence revoke", "identity revoke")
+        .contains(command)) {
+      // checked before the store is opened, which would create it
+      return usageError("unknown admin command '" + command + "'");
+    }
     try (SignalingAdmin admin = SignalingAdmin.open(data, Clock.systemUTC())) {
       switch (command) {
         case "licence create" -> {

@@ -1,6 +1,7 @@
 package org.tafel.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -69,5 +70,14 @@ class AdminCommandTest {
       assertEquals(Main.EXIT_USAGE, bad.awaitExit(EXIT), bad.output());
       assertTrue(bad.stderr().contains("expected --count N"), bad.output());
     }
+  }
+
+  @Test
+  void unknownCommandIsAUsageErrorAndCreatesNoStore() {
+    ServerProcess nope = admin("nope");
+    assertEquals(Main.EXIT_USAGE, nope.awaitExit(EXIT), nope.output());
+    assertTrue(nope.stderr().contains("unknown admin command 'nope'"), nope.output());
+    assertFalse(
+        java.nio.file.Files.exists(data.resolve("signaling.db")), "no store for a usage error");
   }
 }

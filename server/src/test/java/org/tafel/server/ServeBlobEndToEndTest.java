@@ -101,7 +101,10 @@ class ServeBlobEndToEndTest {
 
   @Test
   void unknownAdminSubcommandExitsWith2(@TempDir Path data) {
-    try (ServerProcess p = ServerProcess.launch(List.of("admin", "nope"))) {
+    // --data: the admin command opens the data directory's store before it looks at the
+    // subcommand, so without it the test would leave ./data/signaling.db in the source tree
+    try (ServerProcess p =
+        ServerProcess.launch(List.of("admin", "nope", "--data", data.toString()))) {
       assertEquals(Main.EXIT_USAGE, p.awaitExit(EXIT_TIMEOUT), p.output());
     }
     try (ServerProcess p =

@@ -13,11 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,6 +24,7 @@ import org.tafel.protocol.signaling.Handshake;
 import org.tafel.protocol.signaling.QueueClass;
 import org.tafel.protocol.signaling.ServerFrame;
 import org.tafel.protocol.signaling.X25519;
+import org.tafel.server.testing.ByteScan;
 import org.tafel.server.testing.ServerProcess;
 import org.tafel.signaling.testing.WsClient;
 
@@ -61,43 +58,7 @@ class SignalingPrivacyTest {
     return new String(c.doFinal(box), StandardCharsets.UTF_8);
   }
 
-  /** Every form in which a leaked canary could show up. */
-  private static List<byte[]> needles() {
-    byte[] utf8 = CANARY.getBytes(StandardCharsets.UTF_8);
-    return List.of(
-        utf8,
-        CANARY.getBytes(StandardCharsets.UTF_16LE),
-        HexFormat.of().formatHex(utf8).getBytes(StandardCharsets.US_ASCII),
-        Base64.getEncoder()
-            .encodeToString(utf8)
-            .substring(0, 24)
-            .getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static List<String> filesContaining(Path dir, byte[] needle) throws Exception {
-    List<String> hits = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        if (indexOf(Files.readAllBytes(f), needle) >= 0) {
-          hits.add(dir.relativize(f).toString());
-        }
-      }
-    }
-    return hits;
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
+  private static final java.util.Map<String, byte[]> NEEDLES = ByteScan.needles(CANARY);
 
   @Test
   void canarySealedInEnvelopesIsNowhereInDataLogsOrMetrics() throws Exception {
@@ -136,10 +97,12 @@ class SignalingPrivacyTest {
         queuedBox = box;
       }
       // the scan does read the store: the ciphertext of a queued envelope is found there
-      assertFalse(filesContaining(data, queuedBox).isEmpty(), "queued ciphertext is on disk");
-      for (byte[] needle : needles()) {
-        assertEquals(List.of(), filesContaining(data, needle), "canary in the data directory");
-      }
+      assertFalse(
+          ByteScan.filesContaining(data, queuedBox).isEmpty(), "queued ciphertext is on disk");
+      assertEquals(
+          java.util.Map.of(),
+          ByteScan.filesContaining(data, NEEDLES),
+          "canary in the data directory");
       try (WsClient b = WsClient.connect(uri)) {
         b.login(bob, bobKey);
         for (int i = 0; i < 20; i++) {
@@ -159,9 +122,10 @@ class SignalingPrivacyTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertTrue(metrics.contains("tafel_signaling_envelopes_in_total 20"), metrics);
-      for (byte[] needle : needles()) {
-        assertEquals(List.of(), filesContaining(data, needle), "canary in the running store");
-      }
+      assertEquals(
+          java.util.Map.of(),
+          ByteScan.filesContaining(data, NEEDLES),
+          "canary in the running store");
       // the server's memory: a heap dump including unreachable objects (DESIGN.md §9)
       Path dump = data.getParent().resolve("signaling-heap-" + server.pid() + ".hprof");
       Process jcmd =
@@ -176,12 +140,12 @@ class SignalingPrivacyTest {
       String jcmdOut = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, jcmd.waitFor(), jcmdOut);
       try {
-        byte[] heap = Files.readAllBytes(dump);
         // the scan finds what the server does hold: the identity IDs it routes by
-        assertTrue(indexOf(heap, bob.getBytes(StandardCharsets.US_ASCII)) >= 0, "scan works");
-        for (byte[] needle : needles()) {
-          assertEquals(-1, indexOf(heap, needle), "canary in the server's heap");
-        }
+        assertEquals(
+            List.of("bob"),
+            ByteScan.find(dump, java.util.Map.of("bob", bob.getBytes(StandardCharsets.US_ASCII))),
+            "scan works");
+        assertEquals(List.of(), ByteScan.find(dump, NEEDLES), "canary in the server's heap");
       } finally {
         Files.deleteIfExists(dump);
       }
@@ -193,8 +157,9 @@ class SignalingPrivacyTest {
         assertFalse(metrics.contains(forbidden), "'" + forbidden + "' in /metrics");
       }
     }
-    for (byte[] needle : needles()) {
-      assertEquals(List.of(), filesContaining(data, needle), "canary in the data directory");
-    }
+    assertEquals(
+        java.util.Map.of(),
+        ByteScan.filesContaining(data, NEEDLES),
+        "canary in the data directory");
   }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Talks to the Tafel blob store (DESIGN.md §6, docs/blob-store.md): uploads ciphertext with tus 1.0
@@ -58,8 +59,8 @@ import java.util.regex.Pattern;
  * <p>{@code done} is not retried: the server counts each call, and a retried call whose first
  * response was lost would count twice.
  *
- * <p>Deviation from the brief's API: {@link #delete(String, String)} and the {@link Tuning}
- * constructor are additions; nothing is removed.
+ * <p>Additions to the agreed API (nothing removed or changed): {@link #delete(String, String)}, and
+ * the constructors taking a {@link Tuning}, a {@link Clock} and an {@link SSLContext}.
  */
 public final class BlobClient implements AutoCloseable {
   static final String TUS_VERSION = "1.0.0";
@@ -183,6 +184,14 @@ public final class BlobClient implements AutoCloseable {
    *     Tafel-Expires-At}
    */
   public BlobClient(URI baseUri, Tuning tuning, Clock clock) {
+    this(baseUri, tuning, clock, null);
+  }
+
+  /**
+   * @param tls trust for {@code https} (a school's own CA, a pinned self-signed certificate), or
+   *     null for the JDK's default trust store; the host name is verified either way
+   */
+  public BlobClient(URI baseUri, Tuning tuning, Clock clock, SSLContext tls) {
     this.base = normalize(baseUri);
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -194,13 +203,16 @@ public final class BlobClient implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.http =
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(tuning.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(executor)
-            .build();
+            .executor(executor);
+    if (tls != null) {
+      http.sslContext(tls);
+    }
+    this.http = http.build();
   }
 
   private static URI normalize(URI uri) {

@@ -1,9 +1,10 @@
 package org.tafel.client.files;
 
 /**
- * Told how far a transfer got. {@link BlobClient} calls it from the transferring thread with
- * non-decreasing {@code done}, at most {@code total}, and once with {@code done == total} when the
- * transfer succeeded.
+ * Told how far a transfer got. {@link BlobClient} calls it one call at a time (from the calling
+ * thread or, while a PATCH body is sent, from the HTTP client's), with {@code done} never
+ * decreasing and below {@code total} until, once, {@code done == total} when the transfer
+ * succeeded.
  */
 @FunctionalInterface
 public interface ProgressListener {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -144,6 +145,50 @@ class BlobClientTest {
   }
 
   @Test
+  void whenTheResponseCompletingAnUploadIsLostTheHeadReturnsTheBlob() throws Exception {
+    byte[] data = BlobFixture.random(100_000);
+    List<Long> opened = new ArrayList<>();
+    OutgoingFile.Source source =
+        offset -> {
+          opened.add(offset);
+          return new ByteArrayInputStream(data, (int) offset, data.length - (int) offset);
+        };
+    // one creation and one PATCH: measure what the server answers to both (same sizes each time)
+    long answers;
+    try (CuttingProxy measure =
+            new CuttingProxy(store.port(), CuttingProxy.Direction.TO_CLIENT, Long.MAX_VALUE);
+        BlobClient c = client(measure.port())) {
+      c.upload(
+          source,
+          data.length,
+          store.token(),
+          BlobClient.UploadOptions.DEFAULTS,
+          ProgressListener.NONE);
+      answers = measure.passed(CuttingProxy.Direction.TO_CLIENT);
+    }
+    opened.clear();
+    BlobClient.UploadResult up;
+    // cut 20 bytes before the end of the PATCH's answer, which carries the blob ID
+    try (CuttingProxy proxy =
+            new CuttingProxy(store.port(), CuttingProxy.Direction.TO_CLIENT, answers - 20);
+        BlobClient c = client(proxy.port())) {
+      up =
+          c.upload(
+              source,
+              data.length,
+              store.token(),
+              BlobClient.UploadOptions.DEFAULTS,
+              ProgressListener.NONE);
+      assertEquals(1, proxy.cuts());
+      assertTrue(
+          Pattern.compile("(?i)HEAD /v1/uploads/[0-9a-f]{32} ").matcher(proxy.sentText()).find(),
+          proxy.sentText());
+    }
+    assertEquals(List.of(0L), opened, "nothing sent twice");
+    assertArrayEquals(data, stored(up.blobId()));
+  }
+
+  @Test
   void aDownloadCutMidTransferResumesWithRangeAndIfRange() throws Exception {
     OutgoingFile f = worksheet(1_200_000);
     BlobClient.UploadResult up;
@@ -261,6 +306,170 @@ class BlobClientTest {
               BlobClient.UploadOptions.DEFAULTS,
               ProgressListener.NONE);
       assertArrayEquals(ciphertext(f), stored(up.blobId()));
+    }
+  }
+
+  @Test
+  void talksHttpsTrustingTheGivenCertificateAndRefusesAServerItDoesNotTrust() throws Exception {
+    io.netty.handler.ssl.util.SelfSignedCertificate cert =
+        new io.netty.handler.ssl.util.SelfSignedCertificate("localhost", "EC", 256);
+    org.tafel.blob.BlobServer tls =
+        new org.tafel.blob.BlobServer(
+            org.tafel.blob.BlobConfig.defaults(
+                    Files.createDirectory(dir.resolve("tls")), BlobFixture.KEYS)
+                .withPort(0)
+                .withTls(cert.certificate().toPath(), cert.privateKey().toPath()),
+            new org.tafel.protocol.metrics.MetricsRegistry(),
+            store.clock);
+    tls.start();
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("blob", cert.cert());
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      URI base = URI.create("https://localhost:" + tls.port());
+      byte[] data = BlobFixture.random(300_000);
+      try (BlobClient c = new BlobClient(base, TUNING, Clock.systemUTC(), ssl)) {
+        BlobClient.UploadResult up =
+            c.upload(
+                offset -> new ByteArrayInputStream(data, (int) offset, data.length - (int) offset),
+                data.length,
+                store.token(),
+                BlobClient.UploadOptions.DEFAULTS,
+                ProgressListener.NONE);
+        Path blob = dir.resolve("blob.bin");
+        c.download(up.blobId(), blob, ProgressListener.NONE);
+        assertArrayEquals(data, Files.readAllBytes(blob));
+      }
+      // the JDK's default trust store does not know the self-signed certificate
+      try (BlobClient c = new BlobClient(base, TUNING.withMaxAttempts(1), Clock.systemUTC())) {
+        java.io.IOException e =
+            assertThrows(
+                java.io.IOException.class,
+                () ->
+                    c.upload(
+                        offset -> new ByteArrayInputStream(data),
+                        data.length,
+                        store.token(),
+                        BlobClient.UploadOptions.DEFAULTS,
+                        ProgressListener.NONE));
+        assertTrue(
+            e.getCause() instanceof javax.net.ssl.SSLHandshakeException,
+            String.valueOf(e.getCause()));
+      }
+    } finally {
+      tls.close();
+      cert.delete();
+    }
+  }
+
+  @Test
+  void aBusyNodesAnswer503IsRetriedUntilTheSlotFrees() throws Exception {
+    try (BlobFixture busy =
+            new BlobFixture(
+                Files.createDirectory(dir.resolve("busy")),
+                org.tafel.blob.BlobConfig.Limits.defaults().withConcurrentUploads(1));
+        java.net.Socket holder = new java.net.Socket("127.0.0.1", busy.port())) {
+      // another upload's body is arriving, slowly: it holds the node's only upload slot
+      holder
+          .getOutputStream()
+          .write(
+              ("POST /v1/blobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + busy.token()
+                      + "\r\nContent-Length: 1000000\r\n\r\n"
+                      + "x".repeat(1000))
+                  .getBytes(StandardCharsets.US_ASCII));
+      holder.getOutputStream().flush();
+      awaitMetric(busy, "tafel_blob_uploads_in_progress 1");
+      // free the slot as soon as our upload was refused once
+      Thread releaser =
+          new Thread(
+              () -> {
+                awaitMetric(busy, "outcome=\"busy\"");
+                try {
+                  holder.close();
+                } catch (java.io.IOException ignored) {
+                  // closed
+                }
+              });
+      releaser.start();
+      byte[] data = BlobFixture.random(200_000);
+      List<Long> opened = new ArrayList<>();
+      try (BlobClient c =
+          new BlobClient(
+              URI.create("http://127.0.0.1:" + busy.port()),
+              TUNING.withMaxAttempts(100),
+              Clock.systemUTC())) {
+        BlobClient.UploadResult up =
+            c.upload(
+                offset -> {
+                  opened.add(offset);
+                  return new ByteArrayInputStream(data, (int) offset, data.length - (int) offset);
+                },
+                data.length,
+                busy.token(),
+                BlobClient.UploadOptions.DEFAULTS,
+                ProgressListener.NONE);
+        releaser.join(10_000);
+        assertTrue(opened.size() >= 2, "reopened after the 503: " + opened);
+        var r = busy.send(busy.request("/v1/blobs/" + up.blobId()).GET());
+        assertArrayEquals(data, r.body());
+      }
+    }
+  }
+
+  private static void awaitMetric(BlobFixture f, String line) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      StringBuilder text = new StringBuilder();
+      f.metrics.writeText(text);
+      if (text.toString().lines().anyMatch(l -> l.contains(line) && !l.endsWith(" 0"))) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("no metric line with " + line);
+  }
+
+  @Test
+  void givesUpAfterTheConfiguredAttemptsWhenNothingAnswers() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    List<Long> opened = new ArrayList<>();
+    try (BlobClient c =
+        new BlobClient(
+            URI.create("http://127.0.0.1:" + closed),
+            TUNING.withMaxAttempts(3),
+            Clock.systemUTC())) {
+      java.io.IOException up =
+          assertThrows(
+              java.io.IOException.class,
+              () ->
+                  c.upload(
+                      offset -> {
+                        opened.add(offset);
+                        return new ByteArrayInputStream(new byte[10]);
+                      },
+                      10,
+                      store.token(),
+                      BlobClient.UploadOptions.DEFAULTS,
+                      ProgressListener.NONE));
+      assertTrue(up.getMessage().contains("gave up after 3 failed attempts"), up.getMessage());
+      assertEquals(List.of(), opened, "no upload was created, so nothing was read");
+      java.io.IOException down =
+          assertThrows(
+              java.io.IOException.class,
+              () ->
+                  c.download(
+                      "0123456789abcdef0123456789abcdef", dir.resolve("x"), ProgressListener.NONE));
+      assertTrue(down.getMessage().contains("gave up after 3 failed attempts"), down.getMessage());
     }
   }
 

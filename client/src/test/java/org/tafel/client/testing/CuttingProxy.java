@@ -30,6 +30,8 @@ public final class CuttingProxy implements AutoCloseable {
   private final Direction direction;
   private final AtomicLong budget;
   private final AtomicInteger cuts = new AtomicInteger();
+  private final AtomicLong toServer = new AtomicLong();
+  private final AtomicLong toClient = new AtomicLong();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
   private volatile boolean armed = true;
@@ -54,6 +56,11 @@ public final class CuttingProxy implements AutoCloseable {
   /** How many connections were cut (0 or 1). */
   public int cuts() {
     return cuts.get();
+  }
+
+  /** Bytes passed so far in {@code d}. */
+  public long passed(Direction d) {
+    return d == Direction.TO_SERVER ? toServer.get() : toClient.get();
   }
 
   /** Everything clients sent through the proxy, as ISO-8859-1 text. */
@@ -101,6 +108,8 @@ public final class CuttingProxy implements AutoCloseable {
                       sent.write(buf, 0, Math.min(pass, 4096));
                     }
                   }
+                  // counted before written: once the other side has the bytes, they are counted
+                  (record ? toServer : toClient).addAndGet(pass);
                   out.write(buf, 0, pass);
                   out.flush();
                   if (cut && armed) {

@@ -54,6 +54,15 @@ public final class ServerProcess implements AutoCloseable {
    * child exits or is not ready within {@link #READY_TIMEOUT}.
    */
   public static ServerProcess start(Path dataDir, String... flags) {
+    return start(List.of(), Map.of(), dataDir, flags);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}, with JVM options for the child after the defaults (a later
+   * {@code -Xmx} wins) and variables added to its environment.
+   */
+  public static ServerProcess start(
+      List<String> jvmOptions, Map<String, String> environment, Path dataDir, String... flags) {
     List<String> args = new ArrayList<>(List.of("serve", "--data", dataDir.toString()));
     List<String> given = List.of(flags);
     for (String portFlag :
@@ -65,7 +74,7 @@ public final class ServerProcess implements AutoCloseable {
     }
     args.add("--exit-on-stdin-close");
     args.addAll(given);
-    ServerProcess p = launch(args);
+    ServerProcess p = launch(jvmOptions, environment, args);
     p.awaitReady(READY_TIMEOUT);
     return p;
   }
@@ -75,6 +84,12 @@ public final class ServerProcess implements AutoCloseable {
    * use {@link #awaitReady} or {@link #awaitExit}.
    */
   public static ServerProcess launch(List<String> args) {
+    return launch(List.of(), Map.of(), args);
+  }
+
+  /** As {@link #launch(List)}, with JVM options after the defaults and environment variables. */
+  public static ServerProcess launch(
+      List<String> jvmOptions, Map<String, String> environment, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -86,12 +101,15 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-D" + property + "=" + value);
       }
     }
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("org.tafel.server.Main");
     command.addAll(args);
     try {
-      return new ServerProcess(new ProcessBuilder(command).start());
+      ProcessBuilder pb = new ProcessBuilder(command);
+      pb.environment().putAll(environment);
+      return new ServerProcess(pb.start());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
