@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,12 +17,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +37,6 @@ import org.tafel.client.call.media.MediaSession;
 import org.tafel.client.call.media.MediaTransport;
 import org.tafel.client.call.srtp.SrtpMasterKey;
 import org.tafel.client.call.srtp.SrtpProfile;
-import org.tafel.client.crypto.EnvelopeHeader;
 import org.tafel.client.crypto.MessageCrypto;
 import org.tafel.client.crypto.MessageType;
 import org.tafel.client.crypto.OpenedMessage;
@@ -50,29 +48,30 @@ import org.tafel.client.files.FileMessage;
 import org.tafel.client.files.OutgoingFile;
 import org.tafel.client.files.ProgressListener;
 import org.tafel.client.files.ReceivedFiles;
+import org.tafel.client.signaling.SignalingClient;
+import org.tafel.client.signaling.SignalingListener;
 import org.tafel.protocol.signaling.ClientFrame;
 import org.tafel.protocol.signaling.QueueClass;
-import org.tafel.protocol.signaling.ServerFrame;
-import org.tafel.protocol.signaling.X25519;
 import org.tafel.protocol.stun.TurnCredentials;
 import org.tafel.server.config.GeneratedSecrets;
 import org.tafel.server.testing.ByteScan;
 import org.tafel.server.testing.ServerProcess;
-import org.tafel.signaling.testing.WsClient;
 
 /**
  * Issue 5, must-show 3: with {@code tafel serve} as its own process, plaintext canaries sent the
  * way the client SDK sends them — (a) inside a file encrypted with {@code ChunkedFileCipher} and
  * uploaded with {@link BlobClient} (and in the file's name, inside the sealed {@code file}
  * message), (b) in the payload of SRTP call media between two ice4j agents through the server's
- * relay, (c) in a text message sealed with {@link MessageCrypto} and sent through the server's
- * signaling — appear nowhere in the server's data directory, its stdout and stderr, {@code
- * /metrics}, a heap dump ({@code jcmd GC.heap_dump -all}) or a core dump ({@code gcore}) of the
- * process, by byte search ({@link ByteScan#needles}: UTF-8, UTF-16, hex, base64). Each search first
- * finds a positive control in the same bytes, so a scan that reads nothing cannot pass.
+ * relay, (c) in a text message sent with the SDK's {@link SignalingClient} (looked up, sealed with
+ * {@link MessageCrypto}, {@code sent} awaited; received, opened and acknowledged by Bob's client)
+ * through the server's signaling — appear nowhere in the server's data directory, its stdout and
+ * stderr, {@code /metrics}, a heap dump ({@code jcmd GC.heap_dump -all}) or a core dump ({@code
+ * gcore}) of the process, by byte search ({@link ByteScan#needles}: UTF-8, UTF-16, hex, base64).
+ * Each search first finds a positive control in the same bytes, so a scan that reads nothing cannot
+ * pass.
  *
- * <p>Signaling is driven with the signaling module's test WebSocket client: the SDK's signaling
- * client is built in parallel. The sealed boxes it carries are the SDK's own.
+ * <p>The {@code file} message is sealed by the test (its box is the positive control on disk) and
+ * sent by the same signaling client.
  */
 class ClientCanaryPrivacyTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -80,7 +79,6 @@ class ClientCanaryPrivacyTest {
   private static final String FILE_CANARY = "CANARY-file-Zeugnis-Klasse-7b-" + TAG;
   private static final String MESSAGE_CANARY = "CANARY-message-Elterngespraech-" + TAG;
   private static final String MEDIA_CANARY = "CANARY-media-Mathe-Muendlich-" + TAG;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
 
@@ -106,28 +104,15 @@ class ClientCanaryPrivacyTest {
     return n;
   }
 
-  /** The profile's key as the signaling login key: one identity key, as the SDK uses it. */
-  private static X25519.KeyPair loginKey(Profile p) throws IOException {
-    JsonNode id = JSON.readTree(p.directory().resolve(Profile.IDENTITY_FILE).toFile());
-    return new X25519.KeyPair(
-        Base64.getDecoder().decode(id.get("secretKey").asText()),
-        Base64.getDecoder().decode(id.get("publicKey").asText()));
+  /** The SDK's signaling client for {@code p}: registers on first use, else logs in. */
+  private static SignalingClient signaling(
+      URI ws, Profile p, MessageCrypto crypto, SignalingListener listener) throws Exception {
+    return SignalingClient.start(SignalingClient.Config.of(ws, null), p, crypto, listener);
   }
 
   private static MessageCrypto crypto(Profile p) {
     return new MessageCrypto(
         p, new ReplayGuard(100), Clock.systemUTC(), RANDOM, MessageCrypto.Limits.defaults());
-  }
-
-  private static void send(WsClient from, String to, SealedMessage s) {
-    from.send(
-        new ClientFrame.Send(
-            from.nextId(),
-            s.messageId(),
-            List.of(new ClientFrame.Recipient(to, s.nonce(), s.ciphertext())),
-            QueueClass.NORMAL,
-            null));
-    from.expect(ServerFrame.Sent.class);
   }
 
   private static String get(URI uri) throws Exception {
@@ -187,8 +172,8 @@ class ClientCanaryPrivacyTest {
             "127.0.0.0/8")) {
       URI ws = URI.create("ws://127.0.0.1:" + server.signalingPort() + "/v1/ws");
       URI admin = URI.create("http://127.0.0.1:" + server.adminPort());
-      try (WsClient b = WsClient.connect(ws)) {
-        bobId = b.register(loginKey(bobProfile), null);
+      try (SignalingClient b = signaling(ws, bobProfile, bob, m -> {})) {
+        bobId = b.identity();
       }
 
       // (a) a file whose content and name carry the canary, encrypted and uploaded with tus
@@ -217,19 +202,22 @@ class ClientCanaryPrivacyTest {
 
       // (c) a text message, and the file message (name, key, hash), sealed for Bob while he is
       // offline so the envelopes wait in the server's store
-      try (WsClient a = WsClient.connect(ws)) {
-        aliceId = a.register(loginKey(aliceProfile), null);
-        SealedMessage textMessage =
-            alice.seal(
-                bobId,
-                bobProfile.publicKey(),
-                MessageType.TEXT,
-                (MESSAGE_CANARY + ": Termin am Donnerstag").getBytes(StandardCharsets.UTF_8));
-        send(a, bobId, textMessage);
+      // through the SDK's signaling client: lookup (pinned), seal, send, `sent` awaited
+      try (SignalingClient a = signaling(ws, aliceProfile, alice, m -> {})) {
+        aliceId = a.identity();
+        a.send(
+            List.of(bobId),
+            MessageType.TEXT,
+            (MESSAGE_CANARY + ": Termin am Donnerstag").getBytes(StandardCharsets.UTF_8));
+        // sealed here (its box is the positive control below), sent by the same client
         SealedMessage fileMessage =
             alice.seal(
                 bobId, bobProfile.publicKey(), MessageType.FILE, file.message(blobId).toJson());
-        send(a, bobId, fileMessage);
+        a.sendSealed(
+            fileMessage.messageId(),
+            List.of(
+                new ClientFrame.Recipient(bobId, fileMessage.nonce(), fileMessage.ciphertext())),
+            QueueClass.NORMAL);
         queuedBox = fileMessage.ciphertext();
       }
       // positive controls on disk: the queued box in the store, the file's ciphertext as the blob
@@ -243,20 +231,13 @@ class ClientCanaryPrivacyTest {
       assertEquals(Map.of(), ByteScan.filesContaining(data, canaries), "canary on disk");
 
       // Bob receives both, opens them with his keys, downloads and decrypts the file
-      try (WsClient b = WsClient.connect(ws);
+      BlockingQueue<OpenedMessage> received = new LinkedBlockingQueue<>();
+      try (SignalingClient b = signaling(ws, bobProfile, bob, received::add);
           BlobClient blobs = new BlobClient(URI.create("http://127.0.0.1:" + server.blobPort()))) {
-        b.login(bobId, loginKey(bobProfile));
         for (int i = 0; i < 2; i++) {
-          ServerFrame.Deliver d = b.expect(ServerFrame.Deliver.class);
-          OpenedMessage m =
-              bob.open(
-                  new EnvelopeHeader(
-                      d.messageId(),
-                      d.sender(),
-                      d.nonce(),
-                      org.tafel.client.crypto.QueueClass.NORMAL),
-                  aliceProfile.publicKey(),
-                  d.box());
+          // opened, checked and acknowledged by the signaling client
+          OpenedMessage m = received.poll(30, TimeUnit.SECONDS);
+          assertTrue(m != null, "message " + (i + 1) + " of 2 did not arrive");
           if (m.type() == MessageType.TEXT) {
             assertTrue(
                 new String(m.body(), StandardCharsets.UTF_8).startsWith(MESSAGE_CANARY),
@@ -273,8 +254,6 @@ class ClientCanaryPrivacyTest {
             assertEquals(original.getFileName(), saved.getFileName(), "the name travelled");
             blobs.done(fm.blobId());
           }
-          b.send(new ClientFrame.Ack(null, d.messageId(), null));
-          b.expect(ServerFrame.Acked.class);
         }
       }
 
