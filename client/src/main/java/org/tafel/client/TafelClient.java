@@ -350,6 +350,7 @@ public final class TafelClient implements AutoCloseable {
           InterruptedException,
           CallNotAnsweredException,
           RelayUnavailableException {
+    signaling.lookup(callee); // an unknown ID or a changed key fails before the relay is used
     try (Call call = outgoingCall()) {
       BlockingQueue<Signal> q = new LinkedBlockingQueue<>();
       calls.put(call.callId(), q);
