@@ -267,6 +267,32 @@ class ClientEndToEndTest {
     }
   }
 
+  @Test
+  void theCliExitsWith5ForADeclinedCallAnd6WhenNoCallComes() throws Exception {
+    try (ServerProcess server = server(dir.resolve("data"))) {
+      String url = "127.0.0.1:" + server.signalingPort();
+      assertEquals(ExitCode.OK, cli("id", "new", "--server", url, "--profile", "alice"));
+      try (TafelClient bob =
+          TafelClient.create(dir.resolve("bob"), TafelClient.Options.of(ws(server)))) {
+        java.util.concurrent.CompletableFuture<Void> declines =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    bob.decline(bob.awaitCall(Duration.ofSeconds(60)).orElseThrow());
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        assertEquals(
+            ExitCode.NOT_ANSWERED,
+            cli("call", "--server", url, "--profile", "alice", bob.identity(), "--seconds", "2"));
+        declines.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertEquals(
+          ExitCode.TIMEOUT, cli("answer", "--server", url, "--profile", "alice", "--timeout", "1"));
+    }
+  }
+
   private static String[] concat(List<String> common, String... more) {
     List<String> all = new ArrayList<>(List.of(more));
     if (all.get(0).equals("new")) {
