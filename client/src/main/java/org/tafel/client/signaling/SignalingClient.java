@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -122,6 +121,7 @@ public final class SignalingClient implements AutoCloseable {
   private final ExecutorService dispatcher;
   private final ScheduledExecutorService timers;
   private final AtomicLong requestIds = new AtomicLong();
+  private final List<Connection> open = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Object stateLock = new Object();
   private CompletableFuture<Connection> ready = new CompletableFuture<>();
   private volatile SessionEndedException ended;
@@ -619,8 +619,6 @@ public final class SignalingClient implements AutoCloseable {
     dispatcher.shutdownNow();
   }
 
-  private final List<Connection> open = new java.util.concurrent.CopyOnWriteArrayList<>();
-
   static org.tafel.protocol.signaling.QueueClass wire(QueueClass q) {
     return switch (q) {
       case NORMAL -> org.tafel.protocol.signaling.QueueClass.NORMAL;
@@ -781,9 +779,5 @@ public final class SignalingClient implements AutoCloseable {
       return e.id();
     }
     return null;
-  }
-
-  static String b64(byte[] b) {
-    return Base64.getEncoder().encodeToString(b);
   }
 }
