@@ -144,7 +144,7 @@ final class Requests {
         () -> ctx().identities().find(l.identity()),
         found -> {
           if (found.isEmpty()) {
-            session.error(l.id(), ErrorCode.UNKNOWN_IDENTITY, "no session.identity() with this ID");
+            session.error(l.id(), ErrorCode.UNKNOWN_IDENTITY, "no identity with this ID");
           } else {
             session.emit(new ServerFrame.Key(l.id(), l.identity(), found.get().publicKey()), true);
           }
