@@ -102,12 +102,11 @@ final class Requests {
 
   private static String refusal(EnvelopeStore.Refused r) {
     return switch (r.code()) {
-      case UNKNOWN_RECIPIENT ->
-          "recipient " + r.recipient() + " is not an active session.identity()";
+      case UNKNOWN_RECIPIENT -> "recipient " + r.recipient() + " is not an active identity";
       case QUEUE_FULL -> "the queue of recipient " + r.recipient() + " is full";
       case MESSAGE_ID_TAKEN ->
           "recipient " + r.recipient() + " has a queued envelope with this message ID";
-      case REVOKED -> "this session.identity() has been revoked";
+      case REVOKED -> "this identity has been revoked";
       default -> r.code().description();
     };
   }
