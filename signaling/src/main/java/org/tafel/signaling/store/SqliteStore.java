@@ -75,6 +75,27 @@ public final class SqliteStore
     }
   }
 
+  /**
+   * The durability settings each of the store's connections runs with, as SQLite reports them
+   * ({@code synchronous}: 2 = FULL), so a test can pin them: a crash test cannot tell FULL from
+   * NORMAL, because killing the process does not drop the page cache.
+   */
+  java.util.List<java.util.Map<String, String>> connectionPragmas() throws SQLException {
+    java.util.List<java.util.Map<String, String>> all = new java.util.ArrayList<>();
+    for (Connection c : new Connection[] {batch, other, checkpointer}) {
+      java.util.Map<String, String> p = new java.util.TreeMap<>();
+      try (Statement st = c.createStatement()) {
+        for (String name : new String[] {"synchronous", "journal_mode", "busy_timeout"}) {
+          try (ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            p.put(name, rs.next() ? rs.getString(1) : null);
+          }
+        }
+      }
+      all.add(p);
+    }
+    return all;
+  }
+
   private static Connection connect(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

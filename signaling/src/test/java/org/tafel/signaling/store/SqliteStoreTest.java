@@ -38,6 +38,19 @@ class SqliteStoreTest {
   }
 
   @Test
+  void everyConnectionSyncsFullyInWalModeWithABusyTimeout() throws Exception {
+    try (SqliteStore s = SqliteStore.open(dir)) {
+      var pragmas = s.connectionPragmas();
+      assertEquals(3, pragmas.size());
+      for (var p : pragmas) {
+        assertEquals("2", p.get("synchronous"), "synchronous=FULL " + p);
+        assertEquals("wal", p.get("journal_mode"), p.toString());
+        assertTrue(Integer.parseInt(p.get("busy_timeout")) > 0, p.toString());
+      }
+    }
+  }
+
+  @Test
   void sendIsAllOrNothingAndARetryIsStoredOnce() {
     try (SqliteStore s = SqliteStore.open(dir)) {
       identities(s, "AAAAAAAA", "BBBBBBBB", "CCCCCCCC");
