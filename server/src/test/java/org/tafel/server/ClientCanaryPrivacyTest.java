@@ -17,26 +17,33 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tafel.client.CallResult;
+import org.tafel.client.TafelClient;
+import org.tafel.client.call.CallPayload;
 import org.tafel.client.call.MediaKind;
-import org.tafel.client.call.ice.IceConfig;
-import org.tafel.client.call.ice.IceSession;
-import org.tafel.client.call.ice.TurnServer;
-import org.tafel.client.call.media.CallStats;
-import org.tafel.client.call.media.MediaSession;
+import org.tafel.client.call.SrtpCrypto;
 import org.tafel.client.call.media.MediaTransport;
 import org.tafel.client.call.srtp.SrtpMasterKey;
 import org.tafel.client.call.srtp.SrtpProfile;
+import org.tafel.client.call.srtp.SrtpStatus;
+import org.tafel.client.call.srtp.SrtpTransformer;
 import org.tafel.client.crypto.MessageCrypto;
 import org.tafel.client.crypto.MessageType;
 import org.tafel.client.crypto.OpenedMessage;
@@ -52,8 +59,6 @@ import org.tafel.client.signaling.SignalingClient;
 import org.tafel.client.signaling.SignalingListener;
 import org.tafel.protocol.signaling.ClientFrame;
 import org.tafel.protocol.signaling.QueueClass;
-import org.tafel.protocol.stun.TurnCredentials;
-import org.tafel.server.config.GeneratedSecrets;
 import org.tafel.server.testing.ByteScan;
 import org.tafel.server.testing.ServerProcess;
 
@@ -61,14 +66,17 @@ import org.tafel.server.testing.ServerProcess;
  * Issue 5, must-show 3: with {@code tafel serve} as its own process, plaintext canaries sent the
  * way the client SDK sends them — (a) inside a file encrypted with {@code ChunkedFileCipher} and
  * uploaded with {@link BlobClient} (and in the file's name, inside the sealed {@code file}
- * message), (b) in the payload of SRTP call media between two ice4j agents through the server's
- * relay, (c) in a text message sent with the SDK's {@link SignalingClient} (looked up, sealed with
- * {@link MessageCrypto}, {@code sent} awaited; received, opened and acknowledged by Bob's client)
- * through the server's signaling — appear nowhere in the server's data directory, its stdout and
- * stderr, {@code /metrics}, a heap dump ({@code jcmd GC.heap_dump -all}) or a core dump ({@code
- * gcore}) of the process, by byte search ({@link ByteScan#needles}: UTF-8, UTF-16, hex, base64).
- * Each search first finds a positive control in the same bytes, so a scan that reads nothing cannot
- * pass.
+ * message), (b) in the payload of SRTP call media of a {@link TafelClient#call} answered with
+ * {@link TafelClient#answer} (offer and answer sealed through the server's signaling, TURN
+ * credentials from its {@code turn-credentials}, media through its relay), (c) in a text message
+ * sent with the SDK's {@link SignalingClient} (looked up, sealed with {@link MessageCrypto}, {@code
+ * sent} awaited; received, opened and acknowledged by Bob's client) through the server's signaling
+ * — appear nowhere in the server's data directory, its stdout and stderr, {@code /metrics}, a heap
+ * dump ({@code jcmd GC.heap_dump -all}) or a core dump ({@code gcore}) of the process, by byte
+ * search ({@link ByteScan#needles}: UTF-8, UTF-16, hex, base64). Each search first finds a positive
+ * control in the same bytes, so a scan that reads nothing cannot pass. After the call, the SRTP
+ * master keys and salts that travelled in the offer and the answer are searched for as well (raw,
+ * hex, base64): the server relays them sealed and must hold them nowhere.
  *
  * <p>The {@code file} message is sealed by the test (its box is the positive control on disk) and
  * sent by the same signaling client.
@@ -257,14 +265,13 @@ class ClientCanaryPrivacyTest {
         }
       }
 
-      // (b) SRTP media whose payloads start with the canary, relayed by the server's relay
-      CallStats[] stats = call(data, server.turnPort());
-      for (CallStats s : stats) {
-        for (MediaKind k : MediaKind.values()) {
-          assertTrue(s.receivedPackets(k) > 20, k + " through the relay:\n" + s.format());
-        }
-        assertEquals(0, s.authFailures(), s.format());
-      }
+      // (b) a call through the server: offer and answer (with the SRTP keys) sealed through its
+      // signaling, TURN credentials from its turn-credentials, SRTP media whose payloads start
+      // with the canary through its relay
+      Map<String, byte[]> srtpKeys = call(ws, tmp.resolve("alice"), tmp.resolve("bob"));
+      // from here on every search looks for the SRTP keys as well
+      canaries.putAll(srtpKeys);
+      assertEquals(Map.of(), ByteScan.filesContaining(data, canaries), "canary or key on disk");
 
       // /metrics
       metrics = get(admin.resolve("/metrics"));
@@ -340,62 +347,215 @@ class ClientCanaryPrivacyTest {
   }
 
   /**
-   * Two ice4j agents gather relayed candidates from the server's relay with TURN REST credentials
-   * from the secret in its data directory, connect relay to relay, and send SRTP (AES-GCM) audio
-   * and video whose payloads start with the media canary for three seconds.
+   * Alice calls Bob with the SDK's {@link TafelClient}, both through the server: the offer and the
+   * answer, which carry each side's SRTP master key, travel sealed through its signaling, the relay
+   * credentials come from its {@code turn-credentials}, and three seconds of SRTP audio and video
+   * whose payloads start with the media canary go through its relay. Returns the needles of the
+   * SRTP keys that travelled: Alice's offered keys (from the offer Bob received) and Bob's answer
+   * key (drawn from Bob's client's random source). As positive controls, packets each side received
+   * from the relay decrypt with those keys to payloads that carry the canary.
    */
-  private static CallStats[] call(Path data, int turnPort) throws Exception {
-    byte[] secret =
-        Files.readString(
-                new GeneratedSecrets(data, RANDOM).file(GeneratedSecrets.TURN_SECRET),
-                StandardCharsets.UTF_8)
-            .strip()
-            .getBytes(StandardCharsets.UTF_8);
+  private static Map<String, byte[]> call(URI ws, Path aliceDir, Path bobDir) throws Exception {
     byte[] marker = MEDIA_CANARY.getBytes(StandardCharsets.US_ASCII);
-    try (IceSession a =
-            IceSession.gather(IceConfig.of(turn(secret, turnPort, "pseudonymA"), true));
-        IceSession b =
-            IceSession.gather(IceConfig.of(turn(secret, turnPort, "pseudonymB"), false))) {
-      CompletableFuture<MediaTransport> bConnect =
+    TafelClient.Options base = TafelClient.Options.of(ws).withMediaMarker(marker);
+    RtpCapture aliceHeard = new RtpCapture();
+    RtpCapture bobHeard = new RtpCapture();
+    RecordingRandom bobRandom = new RecordingRandom();
+    TafelClient.Options bobOptions = base.withMediaTap(bobHeard);
+    bobOptions =
+        new TafelClient.Options(
+            bobOptions.signaling(),
+            bobOptions.licence(),
+            bobOptions.requestTimeout(),
+            bobOptions.ringTimeout(),
+            bobOptions.media(),
+            bobOptions.mediaMarker(),
+            bobOptions.mediaTap(),
+            bobOptions.clock(),
+            bobRandom);
+    try (TafelClient alice = TafelClient.open(aliceDir, base.withMediaTap(aliceHeard));
+        TafelClient bob = TafelClient.open(bobDir, bobOptions)) {
+      AtomicReference<CallPayload.Offer> offer = new AtomicReference<>();
+      CompletableFuture<CallResult> callee =
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return b.connect(a.localParameters(), a.localCandidates());
+                  TafelClient.IncomingCall in = bob.awaitCall(Duration.ofSeconds(30)).orElseThrow();
+                  assertEquals(alice.identity(), in.caller());
+                  offer.set(in.offer());
+                  bobRandom.recordOn(Thread.currentThread());
+                  return bob.answer(in, Duration.ofSeconds(30));
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
               });
-      MediaTransport aMedia = a.connect(b.localParameters(), b.localCandidates());
-      MediaTransport bMedia = bConnect.get(30, TimeUnit.SECONDS);
-      assertTrue(a.connectedOverRelays(), a.selectedPair());
-      SrtpMasterKey aKey = SrtpMasterKey.generate(SrtpProfile.AEAD_AES_128_GCM, RANDOM);
-      SrtpMasterKey bKey = SrtpMasterKey.generate(SrtpProfile.AEAD_AES_128_GCM, RANDOM);
-      var media = java.util.Set.of(MediaKind.AUDIO, MediaKind.VIDEO);
-      MediaSession aSession =
-          new MediaSession(
-              aMedia,
-              new MediaSession.Config(aKey, bKey, media, marker),
-              Clock.systemUTC(),
-              RANDOM);
-      MediaSession bSession =
-          new MediaSession(
-              bMedia,
-              new MediaSession.Config(bKey, aKey, media, marker),
-              Clock.systemUTC(),
-              RANDOM);
-      aSession.start();
-      bSession.start();
-      Thread.sleep(3_000);
-      aSession.stopSending();
-      bSession.stopSending();
-      return new CallStats[] {
-        aSession.stop(Duration.ofMillis(500)), bSession.stop(Duration.ofMillis(500))
+      CallResult caller = alice.call(bob.identity(), Duration.ofSeconds(3));
+      CallResult answered = callee.get(30, TimeUnit.SECONDS);
+      System.out.printf("%s%n%s%n", caller.format(), answered.format());
+      for (CallResult r : List.of(caller, answered)) {
+        assertTrue(r.overRelays(), r.selectedPair());
+        for (MediaKind k : MediaKind.values()) {
+          assertTrue(r.stats().receivedPackets(k) > 20, k + " through the relay:\n" + r.format());
+        }
+        assertEquals(0, r.stats().authFailures(), r.format());
+      }
+      assertEquals(caller.callId(), answered.callId());
+
+      // the keys in use: Alice sends with her offered key of the profile Bob chose (the first),
+      // Bob with the key he drew for the answer; Alice's other offered key travelled too
+      List<SrtpCrypto> offered = offer.get().srtp();
+      SrtpProfile chosen = offered.get(0).profile();
+      assertEquals(chosen, caller.srtpProfile());
+      SrtpMasterKey aliceKey = offered.get(0).masterKey();
+      SrtpMasterKey bobKey = bobRandom.masterKey(chosen);
+      // positive controls: what each side received through the relay decrypts with these keys,
+      // and the payloads carry the canary
+      assertDecryptsToCanary(bobHeard, aliceKey, marker, "Alice to Bob");
+      assertDecryptsToCanary(aliceHeard, bobKey, marker, "Bob to Alice");
+
+      Map<String, byte[]> needles = new LinkedHashMap<>();
+      needles.putAll(keyNeedles("SRTP key Alice to Bob", offered.get(0)));
+      for (int i = 1; i < offered.size(); i++) {
+        needles.putAll(keyNeedles("SRTP key offered " + (i + 1), offered.get(i)));
+      }
+      needles.putAll(keyNeedles("SRTP key Bob to Alice", SrtpCrypto.of(bobKey)));
+      aliceKey.destroy();
+      bobKey.destroy();
+      return needles;
+    }
+  }
+
+  /**
+   * Decrypts the captured SRTP packets with {@code key}: all authenticate, all carry the marker.
+   */
+  private static void assertDecryptsToCanary(
+      RtpCapture heard, SrtpMasterKey key, byte[] marker, String direction) {
+    List<byte[]> packets = heard.packets();
+    assertTrue(packets.size() >= 5, direction + ": " + packets.size() + " RTP packets captured");
+    try (SrtpTransformer rx = SrtpTransformer.receiver(key)) {
+      for (byte[] p : packets) {
+        assertEquals(-1, ByteScan.indexOf(p, marker), direction + ": canary in clear on the wire");
+        byte[] buf = p.clone();
+        SrtpTransformer.Result r = rx.unprotectRtp(buf, buf.length);
+        assertEquals(SrtpStatus.OK, r.status(), direction + ": decrypts with the searched key");
+        assertTrue(
+            ByteScan.indexOf(Arrays.copyOf(buf, r.length()), marker) >= 0,
+            direction + ": the decrypted payload carries the media canary");
+      }
+    }
+  }
+
+  /**
+   * The forms in which an SRTP master key and salt could show up: key, salt and key ‖ salt each
+   * raw, in hex (both cases) and in base64 (standard and URL-safe, at each alignment inside a
+   * longer text), and the payload's own {@code inline} text.
+   */
+  private static Map<String, byte[]> keyNeedles(String name, SrtpCrypto c) {
+    byte[] all = Base64.getDecoder().decode(c.key());
+    int k = c.profile().keyLength();
+    Map<String, byte[]> parts =
+        Map.of(
+            "key", Arrays.copyOf(all, k),
+            "salt", Arrays.copyOfRange(all, k, all.length),
+            "key+salt", all);
+    Map<String, byte[]> n = new LinkedHashMap<>();
+    n.put(name + " inline", c.key().getBytes(StandardCharsets.US_ASCII));
+    parts.forEach(
+        (part, b) -> {
+          String prefix = name + " (" + c.profile() + ") " + part;
+          n.put(prefix + " raw", b);
+          String hex = HexFormat.of().formatHex(b);
+          n.put(prefix + " hex", hex.getBytes(StandardCharsets.US_ASCII));
+          n.put(
+              prefix + " HEX",
+              hex.toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+          for (int shift = 0; shift < 3; shift++) {
+            byte[] aligned = Arrays.copyOfRange(b, shift, shift + (b.length - shift) / 3 * 3);
+            n.put(
+                prefix + " base64+" + shift,
+                Base64.getEncoder().encodeToString(aligned).getBytes(StandardCharsets.US_ASCII));
+            n.put(
+                prefix + " base64url+" + shift,
+                Base64.getUrlEncoder().encodeToString(aligned).getBytes(StandardCharsets.US_ASCII));
+          }
+        });
+    return n;
+  }
+
+  /** A media tap that keeps copies of the first SRTP packets received from the other side. */
+  private static final class RtpCapture implements UnaryOperator<MediaTransport> {
+    private static final int KEEP = 10;
+    private final List<byte[]> packets = new CopyOnWriteArrayList<>();
+
+    List<byte[]> packets() {
+      return List.copyOf(packets);
+    }
+
+    @Override
+    public MediaTransport apply(MediaTransport t) {
+      return new MediaTransport() {
+        @Override
+        public void send(byte[] buf, int off, int len) throws IOException {
+          t.send(buf, off, len);
+        }
+
+        @Override
+        public int receive(byte[] buf, int timeoutMillis) throws IOException {
+          int n = t.receive(buf, timeoutMillis);
+          if (n >= 12 && packets.size() < KEEP && (buf[0] & 0xc0) == 0x80) {
+            int pt = buf[1] & 0x7f;
+            if (pt == 111 || pt == 96) { // the synthetic audio and video payload types
+              packets.add(Arrays.copyOf(buf, n));
+            }
+          }
+          return n;
+        }
+
+        @Override
+        public void close() {
+          t.close();
+        }
       };
     }
   }
 
-  private static TurnServer turn(byte[] secret, int port, String pseudonym) {
-    String user = (System.currentTimeMillis() / 1000 + 600) + ":" + pseudonym;
-    return new TurnServer("127.0.0.1", port, user, TurnCredentials.restPassword(secret, user));
+  /**
+   * Bob's client's random source: records what {@link #nextBytes} draws on the thread that answers,
+   * where the answer's SRTP master key is drawn ({@code SrtpMasterKey.generate}: the key, then the
+   * salt), so that the test knows the key Bob sent in his answer.
+   */
+  private static final class RecordingRandom extends SecureRandom {
+    private static final long serialVersionUID = 1L;
+    private final transient List<byte[]> draws = new CopyOnWriteArrayList<>();
+    private transient volatile Thread recording;
+
+    void recordOn(Thread t) {
+      recording = t;
+    }
+
+    @Override
+    public void nextBytes(byte[] bytes) {
+      super.nextBytes(bytes);
+      if (Thread.currentThread() == recording) {
+        draws.add(bytes.clone());
+      }
+    }
+
+    /** The one draw of a key's length followed by a draw of a salt's length for {@code p}. */
+    SrtpMasterKey masterKey(SrtpProfile p) {
+      List<SrtpMasterKey> found = new ArrayList<>();
+      for (int i = 0; i + 1 < draws.size(); i++) {
+        if (draws.get(i).length == p.keyLength() && draws.get(i + 1).length == p.saltLength()) {
+          found.add(new SrtpMasterKey(p, draws.get(i), draws.get(i + 1)));
+        }
+      }
+      assertEquals(
+          1,
+          found.size(),
+          "Bob's SRTP key among the answering thread's random draws (lengths "
+              + draws.stream().map(b -> b.length).toList()
+              + ")");
+      return found.get(0);
+    }
   }
 }
