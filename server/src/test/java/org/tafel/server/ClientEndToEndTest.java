@@ -202,9 +202,20 @@ class ClientEndToEndTest {
           ExitCode.UNKNOWN_ID,
           cli("send", "--server", url, "--profile", "alice", "--to", "ZZZZ9999", "hi"));
 
-      // the directory now answers with a key other than the one alice pinned for bob
-      Profile alice = Profile.open(dir.resolve("alice"));
-      alice.acceptContactKey(bob, X25519.generate(new SecureRandom()).publicKey());
+      // the server lies: its directory now answers bob's ID with another key (written into its
+      // store while it runs), and alice has bob's first key pinned
+      try (java.sql.Connection db =
+              java.sql.DriverManager.getConnection(
+                  "jdbc:sqlite:" + dir.resolve("data").resolve("signaling.db"));
+          java.sql.PreparedStatement update =
+              db.prepareStatement("UPDATE identities SET public_key = ? WHERE id = ?")) {
+        try (java.sql.Statement st = db.createStatement()) {
+          st.execute("PRAGMA busy_timeout = 10000");
+        }
+        update.setBytes(1, X25519.generate(new SecureRandom()).publicKey());
+        update.setString(2, bob);
+        assertEquals(1, update.executeUpdate(), "bob's key replaced in the server's store");
+      }
       assertEquals(
           ExitCode.KEY_CHANGED,
           cli("send", "--server", url, "--profile", "alice", "--to", bob, "after the change"));
