@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -187,8 +186,6 @@ public final class RelayServer implements AutoCloseable {
           new Bootstrap()
               .group(group)
               .channelFactory(transports.datagramFactory(config.bindAddress()))
-              .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-              .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
               .handler(
                   new ChannelInitializer<Channel>() {
                     @Override
@@ -196,9 +193,6 @@ public final class RelayServer implements AutoCloseable {
                       ch.pipeline().addLast(new UdpListenerHandler(dispatcher()));
                     }
                   });
-      if (transports.epoll()) {
-        b.option(EpollChannelOption.SO_REUSEPORT, true);
-      }
       transports.configureListener(b);
       Channel ch = bindOrFail(b.bind(new InetSocketAddress(config.bindAddress(), bound)), bound);
       listeners.add(ch);

@@ -55,11 +55,10 @@ final class Responder {
   void unknownAttributes(ClientLink link, StunMessage m, byte[] key) {
     int[] types = new int[m.attributeCount()];
     int n = 0;
-    for (int i = 0; i < m.attributeCount(); i++) {
-      int t = m.attributeType(i);
-      if (StunAttribute.isComprehensionRequired(t) && !isKnown(t)) {
-        types[n++] = t;
-      }
+    for (int i = m.findUnknownComprehensionRequired(KNOWN);
+        i >= 0;
+        i = m.findUnknownComprehensionRequired(KNOWN, i + 1)) {
+      types[n++] = m.attributeType(i);
     }
     int count = n;
     error(
@@ -69,15 +68,6 @@ final class Responder {
         key,
         false,
         w -> w.addUnknownAttributes(types, count));
-  }
-
-  private static boolean isKnown(int type) {
-    for (int k : KNOWN) {
-      if (k == type) {
-        return true;
-      }
-    }
-    return false;
   }
 
   void success(ClientLink link, StunMessage m, byte[] key, Consumer<StunWriter> body) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import org.tafel.protocol.net.Cidr;
 import org.tafel.protocol.stun.TurnFraming;
 import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.RelayMetrics.DropReason;
@@ -82,13 +83,7 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
     } else {
       out = withRoom(payload, TurnFraming.DATA_INDICATION_HEADROOM, 3);
       if (peer.getAddress() instanceof Inet4Address v4) {
-        byte[] ip = v4.getAddress();
-        int ipv4 =
-            ((ip[0] & 0xff) << 24)
-                | ((ip[1] & 0xff) << 16)
-                | ((ip[2] & 0xff) << 8)
-                | (ip[3] & 0xff);
-        TurnFraming.prependDataIndication(out, ipv4, peer.getPort());
+        TurnFraming.prependDataIndication(out, Cidr.ipv4ToInt(v4), peer.getPort());
       } else {
         TurnFraming.prependDataIndication(out, peer.getAddress().getAddress(), peer.getPort());
       }

@@ -86,9 +86,8 @@ public final class PeerPolicy {
 
   /** The address check, for CreatePermission and ChannelBind. */
   public Verdict checkAddress(InetAddress peer) {
-    if (peer instanceof Inet4Address) {
-      // Inet4Address.hashCode() is the address as an int: the per-datagram path allocates nothing.
-      int ipv4 = peer.hashCode();
+    if (peer instanceof Inet4Address v4) {
+      int ipv4 = Cidr.ipv4ToInt(v4); // allocation-free: this runs per datagram
       for (int i = 0; i < allowed.size(); i++) {
         if (allowed.get(i).containsIpv4(ipv4)) {
           return Verdict.ALLOWED;

@@ -39,10 +39,11 @@ public record Transports(boolean epoll) {
   public static final int LISTENER_MAX_DATAGRAM = 4096;
 
   private static final int LISTENER_BATCH = 16;
-  private static final int LISTENER_WRITE_LOW = 2 * 1024 * 1024;
-  private static final int LISTENER_WRITE_HIGH = 4 * 1024 * 1024;
-  private static final int RELAY_WRITE_LOW = 256 * 1024;
-  private static final int RELAY_WRITE_HIGH = 512 * 1024;
+  private static final int LISTENER_SOCKET_BUFFER = 4 * 1024 * 1024;
+  private static final WriteBufferWaterMark LISTENER_WATER_MARK =
+      new WriteBufferWaterMark(2 * 1024 * 1024, 4 * 1024 * 1024);
+  private static final WriteBufferWaterMark RELAY_WATER_MARK =
+      new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
   /**
    * The pooled allocator with per-thread caches: on event-loop threads a datagram's buffers are
@@ -57,13 +58,15 @@ public record Transports(boolean epoll) {
    * #LISTENER_BATCH} datagrams of at most {@value #LISTENER_MAX_DATAGRAM} bytes per call).
    */
   public void configureListener(Bootstrap b) {
-    b.option(ChannelOption.ALLOCATOR, ALLOCATOR);
+    b.option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .option(ChannelOption.SO_RCVBUF, LISTENER_SOCKET_BUFFER)
+        .option(ChannelOption.SO_SNDBUF, LISTENER_SOCKET_BUFFER);
     // A listener carries every client of its loop; writes are flushed once per loop iteration, so
     // one iteration's burst must fit below the high mark, or datagrams are dropped as backlog.
-    b.option(
-        ChannelOption.WRITE_BUFFER_WATER_MARK,
-        new WriteBufferWaterMark(LISTENER_WRITE_LOW, LISTENER_WRITE_HIGH));
+    b.option(ChannelOption.WRITE_BUFFER_WATER_MARK, LISTENER_WATER_MARK);
     if (epoll) {
+      // one listener per event loop on the same port; the kernel spreads clients by 5-tuple
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
       // recvmmsg: one call reads what has queued up, instead of one recvmsg per datagram.
       b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, LISTENER_MAX_DATAGRAM)
           .option(
@@ -75,9 +78,7 @@ public record Transports(boolean epoll) {
   /** Socket options for an allocation's relay socket. */
   public void configureRelaySocket(Bootstrap b) {
     b.option(ChannelOption.ALLOCATOR, ALLOCATOR);
-    b.option(
-        ChannelOption.WRITE_BUFFER_WATER_MARK,
-        new WriteBufferWaterMark(RELAY_WRITE_LOW, RELAY_WRITE_HIGH));
+    b.option(ChannelOption.WRITE_BUFFER_WATER_MARK, RELAY_WATER_MARK);
   }
 
   /**

@@ -157,9 +157,13 @@ public final class Cidr {
     return !ipv4 && (hi & hiMask) == hiNetwork && (lo & loMask) == loNetwork;
   }
 
-  /** The address as a big-endian int, e.g. 10.0.0.1 is {@code 0x0a000001}. */
+  /**
+   * The address as a big-endian int, e.g. 10.0.0.1 is {@code 0x0a000001}. Allocation-free, for the
+   * relay's per-datagram path: the JDK's {@code Inet4Address.hashCode()} is exactly this int
+   * ({@code getAddress()} would copy a byte array); {@code CidrTest} pins that.
+   */
   public static int ipv4ToInt(Inet4Address a) {
-    return ipv4ToInt(a.getAddress(), 0);
+    return a.hashCode();
   }
 
   /** Canonical form: {@code 10.0.0.0/8}, {@code 2001:db8::/32} (RFC 5952), prefix always shown. */

@@ -259,8 +259,13 @@ public final class StunMessage {
    * known}, or -1 (for a 420 response, RFC 8489 §6.3.1).
    */
   public int findUnknownComprehensionRequired(int[] known) {
+    return findUnknownComprehensionRequired(known, 0);
+  }
+
+  /** As {@link #findUnknownComprehensionRequired(int[])}, from attribute index {@code from} on. */
+  public int findUnknownComprehensionRequired(int[] known, int from) {
     outer:
-    for (int i = 0; i < count; i++) {
+    for (int i = from; i < count; i++) {
       int t = types[i];
       if (!StunAttribute.isComprehensionRequired(t)) {
         continue;
