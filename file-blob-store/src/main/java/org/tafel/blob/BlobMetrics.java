@@ -129,10 +129,6 @@ public final class BlobMetrics {
     removals[r.ordinal()].increment();
   }
 
-  public long removedCount(Removal r) {
-    return removals[r.ordinal()].get();
-  }
-
   public void swept(Swept s, long n) {
     swept[s.ordinal()].add(n);
   }

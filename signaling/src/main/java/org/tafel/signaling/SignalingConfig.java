@@ -83,7 +83,7 @@ public record SignalingConfig(
     }
     relayUrls = List.copyOf(relayUrls);
     for (String url : relayUrls) {
-      if (!url.matches("turns?:[^\\s]+")) {
+      if (!isRelayUrl(url)) {
         throw new IllegalArgumentException(
             "relay-urls: '" + url + "' (expected: turn:HOST:PORT or turns:HOST:PORT, RFC 7065)");
       }
@@ -108,6 +108,11 @@ public record SignalingConfig(
       base = base.multipliedBy(1L << Math.min(powBits - 20, 20));
     }
     return base.compareTo(limits.idleTimeout()) < 0 ? base : limits.idleTimeout();
+  }
+
+  /** A TURN URI (RFC 7065): {@code turn:HOST:PORT[?transport=...]} or {@code turns:...}. */
+  public static boolean isRelayUrl(String url) {
+    return url.matches("turns?:[^\\s]+");
   }
 
   private static void checkKey(String name, byte[] key) {

@@ -55,7 +55,6 @@ public final class SignalingServer implements AutoCloseable {
   private final MetricsRegistry registry;
   private final Clock clock;
   private final Stores stores;
-  private final boolean ownsStores;
   private EventLoopGroup group;
   private ChannelGroup channels;
   private Channel listener;
@@ -78,7 +77,6 @@ public final class SignalingServer implements AutoCloseable {
     this.registry = metrics;
     this.clock = clock;
     this.stores = stores;
-    this.ownsStores = stores == null;
   }
 
   private Stores openedStores;
@@ -248,11 +246,6 @@ public final class SignalingServer implements AutoCloseable {
 
   public boolean isRunning() {
     return running;
-  }
-
-  /** Logged-in sessions now. */
-  public int sessionCount() {
-    return sessions == null ? 0 : sessions.size();
   }
 
   /**

@@ -12,11 +12,6 @@ import org.tafel.signaling.store.SqliteStore;
 public record Stores(
     IdentityStore identities, EnvelopeStore envelopes, Runnable maintenance, AutoCloseable closer) {
 
-  /** Stores without periodic maintenance. */
-  public Stores(IdentityStore identities, EnvelopeStore envelopes, AutoCloseable closer) {
-    this(identities, envelopes, () -> {}, closer);
-  }
-
   /** The embedded SQLite store; its maintenance is the WAL checkpoint. */
   public static Stores sqlite(SqliteStore store) {
     return new Stores(store, store, store::checkpoint, store);

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.tafel.client.Backoff;
 
 /**
  * Talks to the Tafel blob store (DESIGN.md §6, docs/blob-store.md): uploads ciphertext with tus 1.0
@@ -226,11 +227,6 @@ public final class BlobClient implements AutoCloseable {
       path = path.substring(0, path.length() - 1);
     }
     return URI.create(scheme + "://" + uri.getRawAuthority() + path);
-  }
-
-  /** The base URI requests go to, normalized ({@code http(s)://host:port}). */
-  public URI baseUri() {
-    return base;
   }
 
   // ---------------------------------------------------------------------------------- upload
@@ -752,12 +748,14 @@ public final class BlobClient implements AutoCloseable {
         }
         throw new BlobException(status == null ? 0 : status, why + ", last status " + status);
       }
-      long first = tuning.firstBackoff().toMillis();
-      long max = tuning.maxBackoff().toMillis();
-      long wait = Math.min(max, first << Math.min(20, failures - 1));
-      wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
+      long wait =
+          Backoff.delayMillis(
+              tuning.firstBackoff(),
+              tuning.maxBackoff(),
+              failures - 1,
+              ThreadLocalRandom.current());
       if (retryAfter != null) {
-        wait = Math.max(wait, Math.min(max, retryAfter.toMillis()));
+        wait = Math.max(wait, Math.min(tuning.maxBackoff().toMillis(), retryAfter.toMillis()));
       }
       try {
         Thread.sleep(wait);

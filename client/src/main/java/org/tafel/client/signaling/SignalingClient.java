@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tafel.client.Backoff;
 import org.tafel.client.crypto.EnvelopeHeader;
 import org.tafel.client.crypto.KeyChangedException;
 import org.tafel.client.crypto.MessageCrypto;
@@ -105,10 +106,6 @@ public final class SignalingClient implements AutoCloseable {
           Duration.ofSeconds(30),
           Clock.systemUTC(),
           new SecureRandom());
-    }
-
-    public Config withRequestTimeout(Duration d) {
-      return new Config(uri, licence, d, minBackoff, maxBackoff, clock, random);
     }
   }
 
@@ -487,12 +484,8 @@ public final class SignalingClient implements AutoCloseable {
   }
 
   private void scheduleReconnect(int attempt) {
-    long cap =
-        Math.min(
-            config.minBackoff().toMillis() << Math.min(attempt, 20),
-            config.maxBackoff().toMillis());
-    // "equal jitter": half fixed, half random, so clients spread out but still back off
-    long delay = cap / 2 + (long) (config.random().nextDouble() * (cap / 2.0 + 1));
+    long delay =
+        Backoff.delayMillis(config.minBackoff(), config.maxBackoff(), attempt, config.random());
     try {
       timers.schedule(() -> reconnect(attempt), delay, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -46,10 +46,6 @@ public final class Exchange {
     return request;
   }
 
-  public ChannelHandlerContext ctx() {
-    return ctx;
-  }
-
   /** Lets the connection read again once {@link BodySink} has caught up. */
   public Runnable resumeReading() {
     return () -> ctx.executor().execute(() -> connection.sinkDrained(this));
@@ -191,15 +187,6 @@ public final class Exchange {
   /** The connection went away before a reply; nothing will be sent. */
   void abandon() {
     replied = true;
-  }
-
-  /** Runs {@code task} on the connection's event loop. */
-  public void onLoop(Runnable task) {
-    ctx.executor().execute(task);
-  }
-
-  public boolean inLoop() {
-    return ctx.executor().inEventLoop();
   }
 
   /** A response for an I/O failure: 500, connection closed. */

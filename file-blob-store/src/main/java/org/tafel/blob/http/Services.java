@@ -2,7 +2,7 @@ package org.tafel.blob.http;
 
 import java.time.Clock;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import org.tafel.blob.BlobConfig;
 import org.tafel.blob.BlobMetrics;
 import org.tafel.blob.storage.BlobCatalog;
@@ -29,30 +29,23 @@ public record Services(
   /** A counting cap: request bodies being received at once on this node. */
   public static final class Slots {
     private final int max;
-    private final AtomicInteger used = new AtomicInteger();
+    private final Semaphore permits;
 
     public Slots(int max) {
       this.max = max;
+      this.permits = new Semaphore(max);
     }
 
     public boolean tryAcquire() {
-      while (true) {
-        int n = used.get();
-        if (n >= max) {
-          return false;
-        }
-        if (used.compareAndSet(n, n + 1)) {
-          return true;
-        }
-      }
+      return permits.tryAcquire();
     }
 
     public void release() {
-      used.decrementAndGet();
+      permits.release();
     }
 
     public int inUse() {
-      return used.get();
+      return max - permits.availablePermits();
     }
   }
 }

@@ -70,10 +70,6 @@ public final class Quotas {
     }
   }
 
-  public synchronized long held(String owner) {
-    return bytes.getOrDefault(owner, 0L);
-  }
-
   /** Forgets rate windows that have passed (called by the sweeper so the map stays small). */
   public synchronized void prune() {
     long minute = clock.millis() / 60_000;

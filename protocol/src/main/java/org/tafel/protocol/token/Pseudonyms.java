@@ -1,12 +1,10 @@
 package org.tafel.protocol.token;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.tafel.protocol.signaling.Handshake;
 
 /**
  * Keyed pseudonyms (DESIGN.md §4): {@code base32(HMAC-SHA256(k_service, service ‖ 0x00 ‖ identity ‖
@@ -48,18 +46,8 @@ public final class Pseudonyms {
   }
 
   public String of(String identity, String period) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      mac.update(service.getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) 0);
-      mac.update(identity.getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) 0);
-      mac.update(period.getBytes(StandardCharsets.UTF_8));
-      return base32(mac.doFinal(), LENGTH);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    byte[] data = (service + '\0' + identity + '\0' + period).getBytes(StandardCharsets.UTF_8);
+    return base32(Handshake.hmac(key, data), LENGTH);
   }
 
   /** RFC 4648 base32 (lower case, no padding) of {@code bytes}, cut to {@code chars}. */

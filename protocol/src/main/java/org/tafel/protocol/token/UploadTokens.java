@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.tafel.protocol.signaling.Handshake;
 
 /**
  * Issues and verifies {@code ut1.<base64url(JSON {sub, cap, exp, kid})>.<base64url(HMAC-SHA256)>}
@@ -116,12 +114,6 @@ public final class UploadTokens {
   }
 
   private static byte[] mac(KeyRing.Key key, String signed) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.secret(), "HmacSHA256"));
-      return mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    return Handshake.hmac(key.secret(), signed.getBytes(StandardCharsets.US_ASCII));
   }
 }

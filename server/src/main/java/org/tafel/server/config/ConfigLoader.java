@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.tafel.protocol.net.Cidr;
+import org.tafel.signaling.SignalingConfig;
 
 /**
  * Binds the YAML file, overlaid with the command-line flags, to a {@link TafelConfig}. The YAML
@@ -192,7 +193,7 @@ public final class ConfigLoader {
                     1,
                     3650));
     for (String url : config.relayUrls()) {
-      if (!url.matches("turns?:[^\\s]+")) {
+      if (!SignalingConfig.isRelayUrl(url)) {
         throw ConfigException.invalid(
             s.key("relay-urls"), url, "turn:HOST:PORT[?transport=udp|tcp] or turns:HOST:PORT");
       }

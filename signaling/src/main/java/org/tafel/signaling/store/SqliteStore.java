@@ -148,10 +148,6 @@ public final class SqliteStore
     commit(c);
   }
 
-  public Path file() {
-    return file;
-  }
-
   /**
    * Copies committed pages from the WAL into the database file without blocking writers (a passive
    * checkpoint); the server runs it every second, so commits never pay for it. Returns the WAL

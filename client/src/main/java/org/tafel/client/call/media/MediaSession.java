@@ -131,13 +131,6 @@ public final class MediaSession {
     sendingStoppedNanos = System.nanoTime();
   }
 
-  /** The SSRCs this side sends, per kind. */
-  public Map<MediaKind, Integer> ssrcs() {
-    Map<MediaKind, Integer> m = new java.util.EnumMap<>(MediaKind.class);
-    sources.forEach(s -> m.put(s.kind(), s.ssrc()));
-    return m;
-  }
-
   private void sendLoop() {
     byte[] buf = new byte[SyntheticMedia.MAX_PACKET + 64];
     long t0 = System.nanoTime();
