@@ -21,9 +21,16 @@ public final class HeadroomRecvByteBufAllocator extends DefaultMaxMessagesRecvBy
 
   private ByteBuf lastRoot;
 
-  /** One instance per relay socket: it remembers the root of the buffer it handed out last. */
+  /**
+   * One instance per relay socket: it remembers the root of the buffer it handed out last.
+   *
+   * <p>One datagram per read: a relay socket mostly holds one datagram when it turns readable, and
+   * a read loop would follow it with a {@code recvmsg} that only returns EAGAIN, doubling the
+   * receive calls. Netty 4.2's epoll and NIO transports are level-triggered, so a socket with more
+   * queued is reported again by the next poll ({@code RelaySocketReadTest}).
+   */
   public HeadroomRecvByteBufAllocator() {
-    super(16);
+    super(1);
   }
 
   /**
