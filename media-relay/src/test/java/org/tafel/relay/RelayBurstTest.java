@@ -16,9 +16,9 @@ import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.testing.NettyLeakDetectorExtension;
 
 /**
- * Datagrams that queue up on a socket while the relay is busy all come through, in order: the relay
- * socket reads one datagram per readiness (level-triggered), so a burst must be drained over
- * several loop iterations without waiting for the next datagram to arrive.
+ * Datagrams that queue up on a socket while the relay is busy all come through, in order, in both
+ * directions: a burst is drained over several reads and loop iterations without waiting for the
+ * next datagram to arrive.
  */
 @ExtendWith(NettyLeakDetectorExtension.class)
 class RelayBurstTest {

@@ -23,13 +23,14 @@ import org.tafel.protocol.testing.NettyLeakDetectorExtension;
 import org.tafel.relay.forward.HeadroomRecvByteBufAllocator;
 
 /**
- * A relay socket reads one datagram per readiness; datagrams that queued up while its event loop
- * was busy must still all be read, without waiting for another datagram to arrive. This holds
- * because the transport polls level-triggered; a transport that reported readiness only on new
- * arrivals (edge-triggered) would leave them in the socket.
+ * Datagrams that queued up on a relay socket while its event loop was busy must all be read,
+ * without waiting for another datagram to arrive, even when more are queued than one readiness
+ * reads. This holds because Netty 4.2 polls level-triggered; a transport that reported readiness
+ * only on new arrivals (edge-triggered) with a read limit would leave them in the socket.
  */
 @ExtendWith(NettyLeakDetectorExtension.class)
 class RelaySocketReadTest {
+  /** More than one readiness reads (16), fewer than the default receive buffer holds. */
   private static final int QUEUED = 100;
 
   @Test
