@@ -51,6 +51,26 @@ public final class RelayFixture implements AutoCloseable {
     return 0;
   }
 
+  /**
+   * The sum over all labelled series of a counter ({@code name{...} value}); throws if the registry
+   * exports no series of that name, so a renamed counter cannot pass as zero.
+   */
+  public long metricTotal(String name) {
+    String prefix = name + "{";
+    long sum = 0;
+    int series = 0;
+    for (String line : metricsText().split("\n")) {
+      if (line.startsWith(prefix)) {
+        sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        series++;
+      }
+    }
+    if (series == 0) {
+      throw new AssertionError("no " + prefix + "...} series in /metrics");
+    }
+    return sum;
+  }
+
   @Override
   public void close() {
     server.close();
