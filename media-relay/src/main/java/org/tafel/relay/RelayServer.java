@@ -6,12 +6,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.DatagramSocket;
@@ -35,6 +37,7 @@ import org.tafel.relay.dispatch.RelayContext;
 import org.tafel.relay.dispatch.StunDispatcher;
 import org.tafel.relay.policy.PeerPolicy;
 import org.tafel.relay.quota.AllocationQuota;
+import org.tafel.relay.transport.NativeUdpListener;
 import org.tafel.relay.transport.StreamFrameDecoder;
 import org.tafel.relay.transport.StreamHandler;
 import org.tafel.relay.transport.Transports;
@@ -53,6 +56,7 @@ public final class RelayServer implements AutoCloseable {
   private final Clock clock;
   private final Transports transports = Transports.detect();
   private final List<Channel> listeners = new ArrayList<>();
+  private final List<NativeUdpListener> nativeListeners = new ArrayList<>();
   private EventLoopGroup group;
   private RelayContext context;
   private volatile boolean running;
@@ -130,7 +134,9 @@ public final class RelayServer implements AutoCloseable {
           config.relayPortMin(),
           config.relayPortMax(),
           threads,
-          transports.epoll() ? "epoll" : "nio");
+          transports.nativeUdp(config.bindAddress())
+              ? "epoll, native UDP"
+              : transports.epoll() ? "epoll" : "nio");
     } catch (RelayStartException e) {
       close();
       throw e;
@@ -179,6 +185,9 @@ public final class RelayServer implements AutoCloseable {
   }
 
   private int bindUdp(int threads, int port) throws InterruptedException, RelayStartException {
+    if (transports.nativeUdp(config.bindAddress())) {
+      return bindNativeUdp(port);
+    }
     int count = transports.epoll() ? threads : 1;
     int bound = port;
     for (int i = 0; i < count; i++) {
@@ -201,6 +210,26 @@ public final class RelayServer implements AutoCloseable {
     return bound;
   }
 
+  /** One native listener per event loop, all on one port (SO_REUSEPORT). */
+  private int bindNativeUdp(int port) throws RelayStartException {
+    int bound = port;
+    for (EventExecutor e : group) {
+      try {
+        NativeUdpListener l =
+            NativeUdpListener.open(
+                (IoEventLoop) e,
+                new InetSocketAddress(config.bindAddress(), bound),
+                Transports.listenerSocketBuffer(),
+                dispatcher());
+        nativeListeners.add(l);
+        bound = l.port();
+      } catch (BindException ex) {
+        throw new RelayStartException("relay port " + bound + " is in use", ex);
+      }
+    }
+    return bound;
+  }
+
   /**
    * Binds UDP and TCP on the configured TURN port. With port 0 the kernel picks a free UDP port,
    * whose number another process may hold on TCP; then the UDP listeners are closed and another
@@ -210,6 +239,7 @@ public final class RelayServer implements AutoCloseable {
     int attempts = config.turnPort() == 0 ? EPHEMERAL_BIND_ATTEMPTS : 1;
     for (int attempt = 1; ; attempt++) {
       int before = listeners.size();
+      int nativeBefore = nativeListeners.size();
       int port = bindUdp(threads, config.turnPort());
       try {
         bindTcp(port, false);
@@ -220,6 +250,9 @@ public final class RelayServer implements AutoCloseable {
         }
         while (listeners.size() > before) {
           listeners.remove(listeners.size() - 1).close().await();
+        }
+        while (nativeListeners.size() > nativeBefore) {
+          nativeListeners.remove(nativeListeners.size() - 1).closeOnLoop();
         }
       }
     }
@@ -329,6 +362,10 @@ public final class RelayServer implements AutoCloseable {
       ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     listeners.clear();
+    for (NativeUdpListener l : nativeListeners) {
+      l.closeOnLoop();
+    }
+    nativeListeners.clear();
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       group = null;

@@ -1,6 +1,5 @@
 package org.tafel.relay.allocation;
 
-import io.netty.channel.Channel;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -10,7 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import org.tafel.relay.quota.TokenBucket;
 import org.tafel.relay.transport.ClientLink;
-import org.tafel.relay.transport.FlushBatch;
+import org.tafel.relay.transport.RelaySocket;
 
 /** One allocation. Touched only on the event loop of its client link; no locks. */
 public final class Allocation {
@@ -44,7 +43,7 @@ public final class Allocation {
   private final byte[] key;
   private final byte[] transactionId;
   private final InetSocketAddress relayedAddress;
-  private Channel relayChannel;
+  private RelaySocket relaySocket;
   private long expiresAtMillis;
   private final HashMap<InetAddress, Permission> permissions = new HashMap<>();
   private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>();
@@ -53,7 +52,6 @@ public final class Allocation {
   private final TokenBucket toClient;
   private ScheduledFuture<?> timer;
   private boolean closed;
-  private FlushBatch.Target relayFlushTarget;
 
   public Allocation(
       ClientLink link,
@@ -99,18 +97,13 @@ public final class Allocation {
     return relayedAddress;
   }
 
-  public Channel relayChannel() {
-    return relayChannel;
+  /** The relay socket, or null while it is being bound. */
+  public RelaySocket relaySocket() {
+    return relaySocket;
   }
 
-  public void relayChannel(Channel c) {
-    this.relayChannel = c;
-    this.relayFlushTarget = new FlushBatch.Target(c);
-  }
-
-  /** Flushes the relay socket at the end of this loop iteration. */
-  public FlushBatch.Target relayFlushTarget() {
-    return relayFlushTarget;
+  public void relaySocket(RelaySocket s) {
+    this.relaySocket = s;
   }
 
   public long expiresAtMillis() {

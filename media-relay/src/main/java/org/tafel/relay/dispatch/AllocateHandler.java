@@ -4,17 +4,23 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.IoEventLoop;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.stun.StunErrorCode;
 import org.tafel.protocol.stun.StunMessage;
 import org.tafel.protocol.stun.StunParseException;
+import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.forward.HeadroomRecvByteBufAllocator;
 import org.tafel.relay.forward.PeerForwarder;
 import org.tafel.relay.quota.AllocationQuota;
+import org.tafel.relay.transport.ChannelRelaySocket;
 import org.tafel.relay.transport.ClientLink;
+import org.tafel.relay.transport.NativeRelaySocket;
+import org.tafel.relay.transport.RelaySocket;
 
 /**
  * Allocate (RFC 8656 §7.2), one named step per check: authenticate, detect a retransmission or a
@@ -92,7 +98,7 @@ final class AllocateHandler {
       responder.error(link, m, StunErrorCode.ALLOCATION_MISMATCH, who.key(), false);
       return;
     }
-    if (existing.relayChannel() == null) {
+    if (existing.relaySocket() == null) {
       return; // still binding: the response is on its way
     }
     long remaining = Math.max(0, existing.expiresAtMillis() - ctx.nowMillis()) / 1000;
@@ -197,6 +203,10 @@ final class AllocateHandler {
             ctx.config().limits().bytesPerSecondPerAllocation(),
             System.nanoTime());
     p.link().attach(a);
+    if (ctx.transports().nativeUdp(ctx.config().bindAddress())) {
+      bindNative(p, a, port, attemptsLeft);
+      return;
+    }
     HeadroomRecvByteBufAllocator receiveBuffers = new HeadroomRecvByteBufAllocator();
     Bootstrap b =
         new Bootstrap()
@@ -209,9 +219,7 @@ final class AllocateHandler {
     bound.addListener(
         f -> {
           if (!f.isSuccess()) {
-            p.link().detach(a);
-            ctx.ports().release(port);
-            bindRelaySocket(p, attemptsLeft - 1);
+            retryBind(p, a, port, attemptsLeft);
             return;
           }
           Channel ch = bound.channel();
@@ -219,11 +227,50 @@ final class AllocateHandler {
             ch.close();
             return;
           }
-          a.relayChannel(ch);
-          ctx.metrics().allocationsCreated.increment();
-          lifecycle.schedule(a);
-          sendSuccess(p, a);
+          bound(p, a, new ChannelRelaySocket(ch));
         });
+  }
+
+  /** The native path: the relay socket is bound at once and registered with the loop. */
+  private void bindNative(PendingAllocate p, Allocation a, int port, int attemptsLeft) {
+    NativeRelaySocket s =
+        NativeRelaySocket.open(
+            (IoEventLoop) p.link().eventLoop(),
+            (Inet4Address) ctx.config().bindAddress(),
+            port,
+            ctx.metrics(),
+            () -> ctx.metrics().drop(RelayMetrics.DropReason.MALFORMED));
+    if (s == null) {
+      retryBind(p, a, port, attemptsLeft);
+      return;
+    }
+    s.start(new PeerForwarder(ctx, a, lifecycle, null))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                retryBind(p, a, port, attemptsLeft);
+                return;
+              }
+              if (a.closed()) {
+                s.close();
+                return;
+              }
+              bound(p, a, s);
+            });
+  }
+
+  /** The port could not be bound: give it back and try the next. */
+  private void retryBind(PendingAllocate p, Allocation a, int port, int attemptsLeft) {
+    p.link().detach(a);
+    ctx.ports().release(port);
+    bindRelaySocket(p, attemptsLeft - 1);
+  }
+
+  private void bound(PendingAllocate p, Allocation a, RelaySocket s) {
+    a.relaySocket(s);
+    ctx.metrics().allocationsCreated.increment();
+    lifecycle.schedule(a);
+    sendSuccess(p, a);
   }
 
   private void sendSuccess(PendingAllocate p, Allocation a) {

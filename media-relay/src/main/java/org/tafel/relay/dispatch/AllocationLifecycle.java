@@ -49,8 +49,8 @@ public final class AllocationLifecycle {
       a.timer().cancel(false);
     }
     a.link().detach(a);
-    if (a.relayChannel() != null) {
-      a.relayChannel().close();
+    if (a.relaySocket() != null) {
+      a.relaySocket().close();
     }
     ctx.ports().release(a.relayPort());
     ctx.quota().release(a.username());

@@ -39,7 +39,7 @@ final class AllocationRequests {
     if (who == null) {
       return null;
     }
-    if (a == null || a.relayChannel() == null) {
+    if (a == null || a.relaySocket() == null) {
       responder.error(link, m, StunErrorCode.ALLOCATION_MISMATCH, who.key(), false);
       return null;
     }

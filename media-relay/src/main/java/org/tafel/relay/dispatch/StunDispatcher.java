@@ -51,6 +51,10 @@ public final class StunDispatcher {
     return forwarder;
   }
 
+  public org.tafel.relay.RelayMetrics metrics() {
+    return ctx.metrics();
+  }
+
   public AllocationLifecycle lifecycle() {
     return allocate.lifecycle();
   }

@@ -1,8 +1,6 @@
 package org.tafel.relay.forward;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.stun.StunMessage;
@@ -12,7 +10,7 @@ import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.RelayMetrics.DropReason;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.RelayContext;
-import org.tafel.relay.transport.FlushBatch;
+import org.tafel.relay.transport.RelaySocket;
 
 /**
  * Client to peer: ChannelData (RFC 8656 §12.4) and Send indications (§11.2). The payload is sliced
@@ -35,7 +33,7 @@ public final class ClientForwarder {
 
   /** Forwards one ChannelData message; takes ownership of {@code frame}. */
   public void onChannelData(Allocation a, ByteBuf frame) {
-    if (a == null || a.relayChannel() == null) {
+    if (a == null || a.relaySocket() == null) {
       frame.release();
       metrics.drop(DropReason.NO_ALLOCATION);
       return;
@@ -67,7 +65,7 @@ public final class ClientForwarder {
 
   /** Forwards the DATA of a parsed Send indication; the caller keeps and releases the message. */
   public void onSendIndication(Allocation a, StunMessage m) {
-    if (a == null || a.relayChannel() == null) {
+    if (a == null || a.relaySocket() == null) {
       metrics.drop(DropReason.NO_ALLOCATION);
       return;
     }
@@ -104,15 +102,14 @@ public final class ClientForwarder {
       metrics.drop(DropReason.BANDWIDTH);
       return;
     }
-    Channel relay = a.relayChannel();
-    if (!relay.isWritable()) {
+    RelaySocket relay = a.relaySocket();
+    if (!relay.writable()) {
       payload.release();
       metrics.drop(DropReason.RELAY_BACKLOG);
       return;
     }
-    relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
+    relay.send(payload, peer);
     metrics.packetsClientToPeer.increment();
     metrics.bytesClientToPeer.add(len);
-    FlushBatch.mark(a.relayFlushTarget());
   }
 }

@@ -43,8 +43,17 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext c, Object msg) {
     DatagramPacket packet = (DatagramPacket) msg;
-    InetSocketAddress peer = packet.sender();
-    ByteBuf payload = packet.content();
+    forward(packet.sender(), packet.content(), receiveBuffers.lastRoot(), false);
+  }
+
+  /**
+   * Forwards one datagram from {@code peer}, taking ownership of {@code payload}.
+   *
+   * @param root the buffer {@code payload} was received into, with free bytes in front, or null
+   * @param arena true when {@code payload} is a view of the loop's native arena, which the client
+   *     link queues in place or copies
+   */
+  public void forward(InetSocketAddress peer, ByteBuf payload, ByteBuf root, boolean arena) {
     Allocation a = allocation;
     if (a.closed()) {
       payload.release();
@@ -75,27 +84,31 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
     Allocation.ChannelBinding b = a.channelFor(peer);
     ByteBuf out;
     if (b != null && b.live(now)) {
-      out = withRoom(payload, TurnFraming.CHANNEL_DATA_HEADER, 3);
+      out = withRoom(payload, root, TurnFraming.CHANNEL_DATA_HEADER, 3);
       TurnFraming.prependChannelDataHeader(out, b.number);
       if (link.stream()) {
         TurnFraming.padTo4(out);
       }
     } else {
-      out = withRoom(payload, TurnFraming.DATA_INDICATION_HEADROOM, 3);
+      out = withRoom(payload, root, TurnFraming.DATA_INDICATION_HEADROOM, 3);
       if (peer.getAddress() instanceof Inet4Address v4) {
         TurnFraming.prependDataIndication(out, Cidr.ipv4ToInt(v4), peer.getPort());
       } else {
         TurnFraming.prependDataIndication(out, peer.getAddress().getAddress(), peer.getPort());
       }
     }
-    link.write(out);
+    if (arena) {
+      link.writeArena(out);
+    } else {
+      link.write(out);
+    }
     FlushBatch.mark(link.flushTarget());
     metrics.packetsPeerToClient.increment();
     metrics.bytesPeerToClient.add(len);
   }
 
-  private ByteBuf withRoom(ByteBuf payload, int need, int tail) {
-    ByteBuf out = Headroom.expand(payload, receiveBuffers.lastRoot(), need, tail);
+  private ByteBuf withRoom(ByteBuf payload, ByteBuf root, int need, int tail) {
+    ByteBuf out = Headroom.expand(payload, root, need, tail);
     if (out != null) {
       return out;
     }

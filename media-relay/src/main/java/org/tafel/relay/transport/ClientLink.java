@@ -16,6 +16,17 @@ public interface ClientLink {
   /** Queues a framed STUN message or ChannelData for the client; takes ownership of {@code msg}. */
   void write(ByteBuf msg);
 
+  /**
+   * Queues a datagram that lies in the event loop's {@link NativeArena} (valid until the loop's
+   * flush); links that send later than that copy it. The view itself is never released.
+   */
+  default void writeArena(ByteBuf view) {
+    int len = view.readableBytes();
+    ByteBuf copy = Transports.ALLOCATOR.directBuffer(len);
+    copy.writeBytes(view, view.readerIndex(), len);
+    write(copy);
+  }
+
   /** Flushes what {@link #write} queued. */
   void flush();
 

@@ -1,22 +1,42 @@
 package org.tafel.relay.transport;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 
 /**
- * Flushes written channels once per event-loop iteration instead of once per read: every datagram
+ * Flushes written sockets once per event-loop iteration instead of once per read: every datagram
  * that the relay sockets and listeners of one loop received in one epoll round is written first,
- * then each channel is flushed once, so a UDP listener sends them with one {@code sendmmsg}.
+ * then each socket is flushed once, so a UDP socket sends them with one {@code sendmmsg}.
+ *
+ * <p>It also owns the loop's {@link NativeArena}, whose datagrams stay valid until the flush.
  */
 public final class FlushBatch implements Runnable {
-  /** A channel that can be marked for the batch; the flag avoids flushing it twice. */
-  public static final class Target {
+  /** A socket that can be marked for the batch; the flag avoids flushing it twice. */
+  public static class Target {
     private final Channel channel;
+    private final EventExecutor loop;
     private boolean pending;
 
     public Target(Channel channel) {
       this.channel = channel;
+      this.loop = null;
+    }
+
+    /** For sockets that are not Netty channels: they override {@link #flush()}. */
+    protected Target(EventExecutor loop) {
+      this.channel = null;
+      this.loop = loop;
+    }
+
+    /** Sends what was queued since the last flush. */
+    protected void flush() {
+      channel.flush();
+    }
+
+    private EventExecutor loop() {
+      return channel != null ? channel.eventLoop() : loop;
     }
   }
 
@@ -30,10 +50,26 @@ public final class FlushBatch implements Runnable {
 
   private final ArrayList<Target> pending = new ArrayList<>();
   private boolean scheduled;
+  private NativeArena arena;
 
   private FlushBatch() {}
 
-  /** Marks a channel written on this event loop; it is flushed when the loop runs its tasks. */
+  /** The batch of the calling event loop. */
+  static FlushBatch current() {
+    return CURRENT.get();
+  }
+
+  /** This loop's arena for natively read datagrams; created on first use. */
+  NativeArena arena() {
+    NativeArena a = arena;
+    if (a == null) {
+      a = new NativeArena(this);
+      arena = a;
+    }
+    return a;
+  }
+
+  /** Marks a socket written on this event loop; it is flushed when the loop runs its tasks. */
   public static void mark(Target t) {
     if (t.pending) {
       return;
@@ -43,18 +79,25 @@ public final class FlushBatch implements Runnable {
     b.pending.add(t);
     if (!b.scheduled) {
       b.scheduled = true;
-      t.channel.eventLoop().execute(b);
+      t.loop().execute(b);
     }
   }
 
+  /**
+   * Flushes every marked socket now; then the arena's datagrams that were not pinned by a read in
+   * progress are free again. Runs as the loop's task, or early when the arena is full.
+   */
   @Override
   public void run() {
     scheduled = false;
     for (int i = 0; i < pending.size(); i++) {
       Target t = pending.get(i);
       t.pending = false;
-      t.channel.flush();
+      t.flush();
     }
     pending.clear();
+    if (arena != null) {
+      arena.flushed();
+    }
   }
 }

@@ -101,6 +101,21 @@ public record Transports(boolean epoll) {
     return epoll ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
   }
 
+  /**
+   * True when UDP listeners and relay sockets take the native path ({@link NativeUdp}): epoll, an
+   * IPv4 bind address and the library loaded (not turned off with {@code
+   * -Dtafel.relay.native=false}). Both sides take it or neither, since a listener hands relay
+   * sockets datagrams in place.
+   */
+  public boolean nativeUdp(InetAddress bind) {
+    return epoll && bind instanceof Inet4Address && NativeUdp.available();
+  }
+
+  /** Send and receive buffer of a client-facing UDP listener. */
+  public static int listenerSocketBuffer() {
+    return LISTENER_SOCKET_BUFFER;
+  }
+
   public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, threadFactory, factory);

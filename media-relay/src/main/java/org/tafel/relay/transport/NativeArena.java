@@ -1,0 +1,119 @@
+package org.tafel.relay.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.internal.PlatformDependent;
+import java.nio.ByteBuffer;
+
+/**
+ * One event loop's memory for natively read and queued datagrams: a bump allocator over direct
+ * memory that the loop's {@link FlushBatch} empties after every flush. A datagram is read into a
+ * slot with {@link #HEADROOM} free bytes in front (the ChannelData or Data indication header is
+ * written there in place) and stays where it is until it has been sent, so nothing is copied or
+ * allocated per datagram. Confined to its event loop.
+ */
+final class NativeArena {
+  /** Free bytes in front of every slot: a Data indication header with an IPv6 peer address. */
+  static final int HEADROOM = 48;
+
+  /** Largest datagram read whole; longer ones arrive truncated and are dropped. */
+  static final int CAPACITY = 4096;
+
+  /** One slot: headroom, the datagram, padding to 4 bytes, rounded up to a cache line. */
+  static final int STRIDE = 4160;
+
+  /** Datagrams per {@code recvmmsg}. */
+  static final int BATCH = 16;
+
+  private static final int SIZE = 2 * 1024 * 1024;
+  private static final int META_BYTES = 16;
+
+  private final FlushBatch batch;
+  private final ByteBuffer memory = ByteBuffer.allocateDirect(SIZE);
+  private final ByteBuffer metaMemory = ByteBuffer.allocateDirect(BATCH * META_BYTES);
+  final long base = PlatformDependent.directBufferAddress(memory);
+  private final long meta = PlatformDependent.directBufferAddress(metaMemory);
+
+  /**
+   * The whole arena as one buffer whose release does nothing: a datagram is passed on as this view
+   * with its reader and writer index around it.
+   */
+  final ByteBuf view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(memory).clear());
+
+  private int used;
+  private int pinned;
+  private int lastStart;
+
+  NativeArena(FlushBatch batch) {
+    this.batch = batch;
+  }
+
+  /**
+   * Reads up to {@link #BATCH} datagrams from {@code fd} into fresh slots, which stay pinned until
+   * {@link #unpin()}. Returns the count, 0 when none was waiting, or -errno.
+   */
+  int receive(int fd) {
+    if (used + BATCH * STRIDE > SIZE) {
+      batch.run();
+    }
+    int start = used;
+    int n = NativeUdp.recv(fd, base + start + HEADROOM, STRIDE, CAPACITY, BATCH, meta);
+    if (n > 0) {
+      lastStart = start;
+      used = start + n * STRIDE;
+      pinned = used;
+    }
+    return n;
+  }
+
+  /** The arena offset (index in {@link #view}) of datagram {@code i} of the last read. */
+  int offset(int i) {
+    return lastStart + i * STRIDE + HEADROOM;
+  }
+
+  int length(int i) {
+    return PlatformDependent.getInt(meta + i * META_BYTES);
+  }
+
+  int sourceIp(int i) {
+    return PlatformDependent.getInt(meta + i * META_BYTES + 4);
+  }
+
+  int sourcePort(int i) {
+    return PlatformDependent.getInt(meta + i * META_BYTES + 8);
+  }
+
+  boolean truncated(int i) {
+    return (PlatformDependent.getInt(meta + i * META_BYTES + 12) & 1) != 0;
+  }
+
+  /** The datagrams of the last read are handled; their slots live until the next flush. */
+  void unpin() {
+    pinned = 0;
+  }
+
+  /**
+   * Copies {@code len} bytes from {@code src} at {@code index} into the arena and returns the
+   * address of the copy, valid until the next flush.
+   */
+  long copyIn(ByteBuf src, int index, int len) {
+    int need = (len + 7) & ~7;
+    if (used + need > SIZE) {
+      batch.run();
+    }
+    int at = used;
+    used += need;
+    src.getBytes(index, view, at, len);
+    return base + at;
+  }
+
+  /** True when {@code address} lies in this arena. */
+  boolean contains(long address) {
+    return address >= base && address < base + SIZE;
+  }
+
+  /** Called by the batch after every flush: all but the pinned slots are free. */
+  void flushed() {
+    used = pinned;
+  }
+}

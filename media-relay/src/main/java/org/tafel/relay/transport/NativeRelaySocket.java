@@ -1,0 +1,100 @@
+package org.tafel.relay.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.IoEventLoop;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import org.tafel.protocol.net.Cidr;
+import org.tafel.relay.RelayMetrics;
+import org.tafel.relay.RelayMetrics.DropReason;
+import org.tafel.relay.forward.PeerForwarder;
+
+/**
+ * An allocation's relay socket on the native path: datagrams from peers are read in batches into
+ * the loop's arena and framed in place by the {@link PeerForwarder}; datagrams to peers are queued
+ * where they lie (a ChannelData payload read by a {@link NativeUdpListener}) or copied into the
+ * arena, and sent with one {@code sendmmsg} per loop iteration.
+ */
+public final class NativeRelaySocket extends NativeSocket implements RelaySocket {
+  private final Runnable onInternalError;
+  private PeerForwarder forwarder;
+  private int lastIp;
+  private int lastPort = -1;
+  private InetSocketAddress lastPeer;
+
+  private NativeRelaySocket(
+      IoEventLoop loop, int fd, RelayMetrics metrics, Runnable onInternalError) {
+    super(loop, fd, metrics, DropReason.RELAY_BACKLOG);
+    this.onInternalError = onInternalError;
+  }
+
+  /**
+   * Opens a relay socket on {@code bind}:{@code port}, not yet reading; null when the port cannot
+   * be bound (in use by another process, for one).
+   */
+  public static NativeRelaySocket open(
+      IoEventLoop loop, Inet4Address bind, int port, RelayMetrics metrics, Runnable onError) {
+    int fd = NativeUdp.open4(NativeUdp.ipv4(bind), port, 0, 0, false);
+    if (fd < 0) {
+      return null;
+    }
+    return new NativeRelaySocket(loop, fd, metrics, onError);
+  }
+
+  /** Starts reading: datagrams from peers go to {@code forwarder}. */
+  public io.netty.util.concurrent.Future<?> start(PeerForwarder forwarder) {
+    this.forwarder = forwarder;
+    return register();
+  }
+
+  @Override
+  void onDatagram(NativeArena arena, int i) {
+    if (arena.truncated(i)) {
+      metrics.drop(DropReason.OVERSIZE);
+      return;
+    }
+    int off = arena.offset(i);
+    ByteBuf view = arena.view;
+    view.setIndex(off, off + arena.length(i));
+    forwarder.forward(peer(arena.sourceIp(i), arena.sourcePort(i)), view, null, true);
+  }
+
+  /** The peer's address object, reused while datagrams come from the same peer. */
+  private InetSocketAddress peer(int ip, int port) {
+    if (port != lastPort || ip != lastIp) {
+      lastPeer = NativeUdp.address(ip, port);
+      lastIp = ip;
+      lastPort = port;
+    }
+    return lastPeer;
+  }
+
+  @Override
+  void onInternalError(RuntimeException e) {
+    onInternalError.run();
+  }
+
+  @Override
+  public boolean writable() {
+    return isOpen();
+  }
+
+  @Override
+  public void send(ByteBuf payload, InetSocketAddress peer) {
+    if (!(peer.getAddress() instanceof Inet4Address v4)) {
+      payload.release(); // an IPv4 relay has no permission for other families
+      metrics.drop(DropReason.PEER_POLICY);
+      return;
+    }
+    NativeArena arena = FlushBatch.current().arena();
+    int len = payload.readableBytes();
+    long address;
+    if (payload.hasMemoryAddress() && arena.contains(payload.memoryAddress())) {
+      address = payload.memoryAddress() + payload.readerIndex();
+    } else {
+      address = arena.copyIn(payload, payload.readerIndex(), len);
+    }
+    payload.release();
+    enqueue(address, len, Cidr.ipv4ToInt(v4), peer.getPort());
+  }
+}

@@ -1,0 +1,102 @@
+package org.tafel.relay.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.collection.LongObjectHashMap;
+import java.net.InetSocketAddress;
+import org.tafel.relay.RelayMetrics.DropReason;
+import org.tafel.relay.allocation.Allocation;
+import org.tafel.relay.dispatch.StunDispatcher;
+
+/**
+ * A client-facing UDP listener on the native path, one per event loop on the same port
+ * (SO_REUSEPORT). ChannelData from a client with an allocation is forwarded from where it was read,
+ * without a copy or an object per datagram; everything else (STUN requests, Send indications) is
+ * copied into a pooled buffer and goes through the {@link StunDispatcher} like on the Netty path.
+ */
+public final class NativeUdpListener extends NativeSocket {
+  private final StunDispatcher dispatcher;
+  private final InetSocketAddress localAddress;
+
+  /** Allocations by client address and port ({@link #key}); owned by this loop. */
+  final LongObjectHashMap<Allocation> allocations = new LongObjectHashMap<>();
+
+  private NativeUdpListener(
+      IoEventLoop loop, int fd, StunDispatcher dispatcher, InetSocketAddress localAddress) {
+    super(loop, fd, dispatcher.metrics(), DropReason.WRITE_BACKLOG);
+    this.dispatcher = dispatcher;
+    this.localAddress = localAddress;
+  }
+
+  /**
+   * Binds a listener on {@code bind} (port 0: any) with SO_REUSEPORT and starts reading; throws
+   * naming the errno when the port cannot be bound.
+   */
+  public static NativeUdpListener open(
+      IoEventLoop loop, InetSocketAddress bind, int socketBuffer, StunDispatcher dispatcher)
+      throws java.net.BindException {
+    int fd =
+        NativeUdp.open4(
+            NativeUdp.ipv4((java.net.Inet4Address) bind.getAddress()),
+            bind.getPort(),
+            socketBuffer,
+            socketBuffer,
+            true);
+    if (fd < 0) {
+      throw new java.net.BindException(
+          "udp " + bind.getPort() + ": " + NativeUdp.error(fd) + " (address in use?)");
+    }
+    int port = NativeUdp.localPort(fd);
+    NativeUdpListener l =
+        new NativeUdpListener(loop, fd, dispatcher, new InetSocketAddress(bind.getAddress(), port));
+    l.register().syncUninterruptibly();
+    return l;
+  }
+
+  InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return localAddress.getPort();
+  }
+
+  /** Closes the listener on its loop and waits for it. */
+  public void closeOnLoop() {
+    loop.submit(this::close).awaitUninterruptibly();
+  }
+
+  private static long key(int ip, int port) {
+    return (Integer.toUnsignedLong(ip) << 16) | port;
+  }
+
+  @Override
+  void onDatagram(NativeArena arena, int i) {
+    if (arena.truncated(i)) {
+      metrics.drop(DropReason.OVERSIZE);
+      return;
+    }
+    int off = arena.offset(i);
+    int len = arena.length(i);
+    int ip = arena.sourceIp(i);
+    int port = arena.sourcePort(i);
+    long key = key(ip, port);
+    Allocation a = allocations.get(key);
+    ByteBuf view = arena.view;
+    if (a != null && len > 0 && (view.getUnsignedByte(off) & 0xC0) == 0x40) {
+      view.setIndex(off, off + len);
+      dispatcher.forwarder().onChannelData(a, view);
+      return;
+    }
+    ByteBuf frame = Transports.ALLOCATOR.directBuffer(Math.max(len, 1));
+    frame.writeBytes(view, off, len);
+    ClientLink link = a != null ? a.link() : new NativeUdpClientLink(this, ip, port, key);
+    dispatcher.onFrame(link, a, frame);
+  }
+
+  @Override
+  void onInternalError(RuntimeException e) {
+    dispatcher.onInternalError(e);
+  }
+}

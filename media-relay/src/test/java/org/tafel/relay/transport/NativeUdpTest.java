@@ -1,0 +1,276 @@
+package org.tafel.relay.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.util.internal.PlatformDependent;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JNI batch I/O on real loopback sockets: sizes, contents and source addresses survive a
+ * sendmmsg/recvmmsg round trip, errors come back as -errno, and it interoperates with plain Java
+ * sockets. The build ships the library, so it must load here: a missing library fails, not skips.
+ */
+class NativeUdpTest {
+  private static final int LOOPBACK = 0x7F000001;
+  private static final int EBADF = 9;
+  private static final int EADDRINUSE = 98;
+  private static final int EINVAL = 22;
+  private static final int STRIDE = 2048;
+
+  private final List<Integer> fds = new ArrayList<>();
+  private ByteBuffer data;
+  private ByteBuffer meta;
+  private ByteBuffer desc;
+
+  @BeforeEach
+  void setUp() {
+    assertTrue(NativeUdp.available(), () -> "not available: " + NativeUdp.unavailableReason());
+    data = ByteBuffer.allocateDirect(1 << 17).order(ByteOrder.nativeOrder());
+    meta = ByteBuffer.allocateDirect(NativeUdp.MAX_BATCH * NativeUdp.META_BYTES);
+    meta.order(ByteOrder.nativeOrder());
+    desc = ByteBuffer.allocateDirect(NativeUdp.MAX_BATCH * NativeUdp.DESC_BYTES);
+    desc.order(ByteOrder.nativeOrder());
+  }
+
+  @AfterEach
+  void closeSockets() {
+    for (int fd : fds) {
+      NativeUdp.close0(fd);
+    }
+  }
+
+  @Test
+  void availableWithoutReason() {
+    assertTrue(NativeUdp.available());
+    assertNull(NativeUdp.unavailableReason());
+  }
+
+  @Test
+  void oneSendDeliversThreeDatagramsToOneRecv() throws Exception {
+    int a = open(0, false);
+    int b = open(0, false);
+    int portA = NativeUdp.localPort(a);
+    int portB = NativeUdp.localPort(b);
+    assertTrue(portA > 0 && portB > 0, portA + " " + portB);
+
+    byte[][] payloads = {payload(1, 'x'), payload(100, 'y'), payload(1200, 'z')};
+    int sendBase = 65536;
+    for (int i = 0; i < payloads.length; i++) {
+      int at = sendBase + i * STRIDE;
+      data.put(at, payloads[i]);
+      describe(i, address(data) + at, payloads[i].length, LOOPBACK, portB);
+    }
+    assertEquals(3, NativeUdp.send(a, address(desc), 3));
+
+    int got = recvAtLeast(b, 3, STRIDE);
+    assertEquals(3, got);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(payloads[i].length, metaInt(i, 0), "length " + i);
+      assertEquals(LOOPBACK, metaInt(i, 1), "source ip " + i);
+      assertEquals(portA, metaInt(i, 2), "source port " + i);
+      assertEquals(0, metaInt(i, 3), "flags " + i);
+      assertArrayEquals(payloads[i], bytes(i * STRIDE, payloads[i].length), "contents " + i);
+    }
+    // Nothing left: EAGAIN is 0, not an error.
+    assertEquals(0, NativeUdp.recv(b, address(data), STRIDE, STRIDE, 8, address(meta)));
+  }
+
+  /**
+   * Linux reports the stored length (cap) for a datagram longer than cap, not its size on the wire,
+   * because recvmmsg is called without MSG_TRUNC in its flags; msg_flags has MSG_TRUNC.
+   */
+  @Test
+  void longerThanCapIsTruncatedToCapAndFlagged() throws Exception {
+    int a = open(0, false);
+    int b = open(0, false);
+    int portB = NativeUdp.localPort(b);
+    byte[] big = payload(300, 'b');
+    byte[] small = payload(10, 's');
+    data.put(65536, big);
+    data.put(65536 + STRIDE, small);
+    describe(0, address(data) + 65536, big.length, LOOPBACK, portB);
+    describe(1, address(data) + 65536 + STRIDE, small.length, LOOPBACK, portB);
+    assertEquals(2, NativeUdp.send(a, address(desc), 2));
+
+    int cap = 64;
+    assertEquals(2, recvAtLeast(b, 2, cap, cap));
+    assertEquals(cap, metaInt(0, 0));
+    assertEquals(NativeUdp.FLAG_TRUNCATED, metaInt(0, 3) & NativeUdp.FLAG_TRUNCATED);
+    assertArrayEquals(Arrays.copyOf(big, cap), bytes(0, cap));
+    // The next datagram starts one stride (here: cap) further and is whole.
+    assertEquals(small.length, metaInt(1, 0));
+    assertEquals(0, metaInt(1, 3));
+    assertArrayEquals(small, bytes(cap, small.length));
+  }
+
+  @Test
+  void refusedDatagramsAreSkippedAndTheRestSent() throws Exception {
+    int a = open(0, false);
+    int b = open(0, false);
+    int portB = NativeUdp.localPort(b);
+    byte[] first = payload(20, '1');
+    byte[] last = payload(30, '4');
+    data.put(0, first);
+    data.put(STRIDE, last);
+    describe(0, address(data), first.length, LOOPBACK, portB);
+    describe(1, address(data), 70_000, LOOPBACK, portB); // EMSGSIZE
+    describe(2, address(data), 10, LOOPBACK, 0); // port 0: EINVAL
+    describe(3, address(data) + STRIDE, last.length, LOOPBACK, portB);
+    assertEquals(2, NativeUdp.send(a, address(desc), 4));
+
+    assertEquals(2, recvAtLeast(b, 2, STRIDE));
+    assertArrayEquals(first, bytes(0, first.length));
+    assertArrayEquals(last, bytes(STRIDE, last.length));
+  }
+
+  @Test
+  void boundPortWithoutReuseIsInUse() {
+    int a = open(0, false);
+    int port = NativeUdp.localPort(a);
+    int fd = NativeUdp.open4(LOOPBACK, port, 0, 0, false);
+    assertEquals(-EADDRINUSE, fd);
+    assertEquals("EADDRINUSE", NativeUdp.error(fd));
+
+    int r1 = open(0, true);
+    int shared = NativeUdp.localPort(r1);
+    int r2 = open(shared, true);
+    assertEquals(shared, NativeUdp.localPort(r2));
+  }
+
+  @Test
+  void badArgumentsAndClosedSocketsAreErrnos() {
+    assertEquals(-EINVAL, NativeUdp.open4(LOOPBACK, 65536, 0, 0, false));
+    int fd = NativeUdp.open4(LOOPBACK, 0, 1 << 20, 1 << 20, false);
+    assertTrue(fd >= 0, NativeUdp.error(fd));
+    assertEquals(0, NativeUdp.close0(fd));
+    describe(0, address(data), 10, LOOPBACK, 9);
+    assertEquals(-EBADF, NativeUdp.send(fd, address(desc), 1));
+    assertEquals(-EBADF, NativeUdp.recv(fd, address(data), STRIDE, STRIDE, 4, address(meta)));
+    assertEquals(-EBADF, NativeUdp.localPort(fd));
+    assertEquals(-EBADF, NativeUdp.close0(fd));
+    assertEquals("EBADF", NativeUdp.error(-EBADF));
+    assertEquals(-EBADF, NativeUdp.send(-1, address(desc), 1));
+    assertEquals("errno 1234", NativeUdp.error(-1234));
+  }
+
+  @Test
+  void interoperatesWithJavaSockets() throws Exception {
+    int fd = open(0, false);
+    int port = NativeUdp.localPort(fd);
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    try (DatagramSocket java = new DatagramSocket(0, loopback)) {
+      java.setSoTimeout(5000);
+
+      byte[] toNative = payload(77, 'j');
+      java.send(new DatagramPacket(toNative, toNative.length, loopback, port));
+      assertEquals(1, recvAtLeast(fd, 1, STRIDE));
+      assertEquals(toNative.length, metaInt(0, 0));
+      assertEquals(LOOPBACK, metaInt(0, 1));
+      assertEquals(java.getLocalPort(), metaInt(0, 2));
+      assertArrayEquals(toNative, bytes(0, toNative.length));
+      assertEquals(
+          new InetSocketAddress(loopback, java.getLocalPort()),
+          NativeUdp.address(metaInt(0, 1), metaInt(0, 2)));
+
+      byte[] toJava = payload(555, 'n');
+      data.put(65536, toJava);
+      describe(0, address(data) + 65536, toJava.length, LOOPBACK, java.getLocalPort());
+      assertEquals(1, NativeUdp.send(fd, address(desc), 1));
+      DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+      java.receive(in);
+      assertEquals(new InetSocketAddress(loopback, port), in.getSocketAddress());
+      assertArrayEquals(toJava, Arrays.copyOf(in.getData(), in.getLength()));
+    }
+  }
+
+  @Test
+  void addressHelpers() throws Exception {
+    Inet4Address lo = (Inet4Address) InetAddress.getByName("127.0.0.1");
+    assertEquals(LOOPBACK, NativeUdp.ipv4(lo));
+    Inet4Address high = (Inet4Address) InetAddress.getByName("203.0.113.250");
+    assertEquals(0xCB0071FA, NativeUdp.ipv4(high));
+    assertEquals(new InetSocketAddress(high, 3478), NativeUdp.address(0xCB0071FA, 3478));
+  }
+
+  private int open(int port, boolean reusePort) {
+    int fd = NativeUdp.open4(LOOPBACK, port, 0, 0, reusePort);
+    assertTrue(fd >= 0, () -> "open4: " + NativeUdp.error(fd));
+    fds.add(fd);
+    return fd;
+  }
+
+  private int recvAtLeast(int fd, int expected, int stride) throws InterruptedException {
+    return recvAtLeast(fd, expected, stride, stride);
+  }
+
+  /**
+   * Receives until {@code expected} datagrams arrived, datagram i at {@code i * stride} with meta
+   * i. Loopback delivery is normally done when send returns, but it is not promised.
+   */
+  private int recvAtLeast(int fd, int expected, int stride, int cap) throws InterruptedException {
+    int got = 0;
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (got < expected && System.nanoTime() < deadline) {
+      int n =
+          NativeUdp.recv(
+              fd,
+              address(data) + (long) got * stride,
+              stride,
+              cap,
+              NativeUdp.MAX_BATCH - got,
+              address(meta) + (long) got * NativeUdp.META_BYTES);
+      assertTrue(n >= 0, () -> "recv: " + NativeUdp.error(n));
+      got += n;
+      if (n == 0) {
+        Thread.sleep(1);
+      }
+    }
+    return got;
+  }
+
+  private void describe(int i, long address, int length, int ip, int port) {
+    int at = i * NativeUdp.DESC_BYTES;
+    desc.putLong(at, address);
+    desc.putInt(at + 8, length);
+    desc.putInt(at + 12, ip);
+    desc.putInt(at + 16, port);
+    desc.putInt(at + 20, 0);
+  }
+
+  private int metaInt(int datagram, int field) {
+    return meta.getInt(datagram * NativeUdp.META_BYTES + field * 4);
+  }
+
+  private byte[] bytes(int at, int length) {
+    byte[] out = new byte[length];
+    data.get(at, out);
+    return out;
+  }
+
+  private static long address(ByteBuffer direct) {
+    return PlatformDependent.directBufferAddress(direct);
+  }
+
+  private static byte[] payload(int length, char seed) {
+    byte[] b = new byte[length];
+    for (int i = 0; i < length; i++) {
+      b[i] = (byte) (seed + i * 31);
+    }
+    return b;
+  }
+}
