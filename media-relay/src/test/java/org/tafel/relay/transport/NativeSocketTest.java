@@ -1,0 +1,152 @@
+package org.tafel.relay.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tafel.protocol.metrics.MetricsRegistry;
+import org.tafel.relay.RelayMetrics;
+import org.tafel.relay.RelayMetrics.DropReason;
+
+/**
+ * The native path's reading and arena on real sockets: datagrams that queued up while the loop was
+ * busy are all read (level-triggered, more than one readiness's worth), and when one loop iteration
+ * reads more than the arena holds it is flushed early without overwriting a datagram that is still
+ * queued or still being handled. Each socket echoes what it reads, from where it lies in the arena,
+ * to its own receiver, which checks every byte.
+ */
+class NativeSocketTest {
+  private static final int LOOPBACK = 0x7F000001;
+
+  /**
+   * 12 sockets × 100 datagrams: more than one readiness reads per socket (64), and 1,200 slots
+   * where the arena holds 504.
+   */
+  private static final int SOCKETS = 12;
+
+  private static final int PER_SOCKET = 100;
+  private static final int SIZE = 200;
+
+  /** Echoes every datagram to one port, in place. */
+  private static final class Echo extends NativeSocket {
+    private final int toPort;
+
+    Echo(IoEventLoop loop, int fd, RelayMetrics metrics, int toPort) {
+      super(loop, fd, metrics, DropReason.WRITE_BACKLOG);
+      this.toPort = toPort;
+    }
+
+    @Override
+    void onDatagram(NativeArena arena, int i) {
+      assertTrue(!arena.truncated(i));
+      enqueue(arena.base + arena.offset(i), arena.length(i), LOOPBACK, toPort);
+    }
+
+    @Override
+    void onInternalError(RuntimeException e) {
+      throw e;
+    }
+  }
+
+  private EventLoopGroup group;
+  private IoEventLoop loop;
+  private RelayMetrics metrics;
+  private final List<Echo> sockets = new ArrayList<>();
+  private final List<DatagramSocket> receivers = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    assertTrue(NativeUdp.available(), () -> "not available: " + NativeUdp.unavailableReason());
+    group = Transports.detect().newGroup(1, new DefaultThreadFactory("native-socket-test", true));
+    loop = (IoEventLoop) group.next();
+    metrics = new RelayMetrics(new MetricsRegistry());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    loop.submit(() -> sockets.forEach(Echo::close)).sync();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    receivers.forEach(DatagramSocket::close);
+  }
+
+  @Test
+  void everyQueuedDatagramIsReadAndEchoedIntactWhenTheArenaOverflows() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    for (int s = 0; s < SOCKETS; s++) {
+      DatagramSocket r = new DatagramSocket(0, loopback);
+      r.setSoTimeout(5000);
+      receivers.add(r);
+      int fd = NativeUdp.open4(LOOPBACK, 0, 0, 0, false);
+      assertTrue(fd >= 0, () -> NativeUdp.error(fd));
+      Echo e = new Echo(loop, fd, metrics, r.getLocalPort());
+      e.register().sync();
+      sockets.add(e);
+    }
+    // Hold the loop, fill every socket, then let go: all become readable in one iteration.
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          holding.countDown();
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertTrue(holding.await(5, TimeUnit.SECONDS));
+    try (DatagramSocket sender = new DatagramSocket(0, loopback)) {
+      for (int s = 0; s < SOCKETS; s++) {
+        int port = NativeUdp.localPort(sockets.get(s).fd().intValue());
+        for (int n = 0; n < PER_SOCKET; n++) {
+          byte[] b = payload(s, n);
+          sender.send(new DatagramPacket(b, b.length, loopback, port));
+        }
+      }
+    }
+    release.countDown();
+    for (int s = 0; s < SOCKETS; s++) {
+      DatagramSocket r = receivers.get(s);
+      for (int n = 0; n < PER_SOCKET; n++) {
+        DatagramPacket p = new DatagramPacket(new byte[SIZE + 1], SIZE + 1);
+        try {
+          r.receive(p);
+        } catch (SocketTimeoutException e) {
+          throw new AssertionError("socket " + s + ": only " + n + " of " + PER_SOCKET, e);
+        }
+        assertEquals(SIZE, p.getLength());
+        assertArrayEquals(
+            payload(s, n),
+            Arrays.copyOf(p.getData(), p.getLength()),
+            "socket " + s + " datagram " + n);
+      }
+    }
+    assertEquals(0, metrics.drops(DropReason.WRITE_BACKLOG));
+  }
+
+  /** Distinct bytes per socket and sequence number, so an overwritten slot is seen. */
+  private static byte[] payload(int socket, int n) {
+    byte[] b = new byte[SIZE];
+    for (int i = 0; i < SIZE; i++) {
+      b[i] = (byte) (socket * 31 + n * 7 + i);
+    }
+    b[0] = (byte) socket;
+    b[1] = (byte) n;
+    return b;
+  }
+}
