@@ -37,6 +37,7 @@ import org.tafel.relay.dispatch.RelayContext;
 import org.tafel.relay.dispatch.StunDispatcher;
 import org.tafel.relay.policy.PeerPolicy;
 import org.tafel.relay.quota.AllocationQuota;
+import org.tafel.relay.transport.NativeUdp;
 import org.tafel.relay.transport.NativeUdpListener;
 import org.tafel.relay.transport.StreamFrameDecoder;
 import org.tafel.relay.transport.StreamHandler;
@@ -134,9 +135,7 @@ public final class RelayServer implements AutoCloseable {
           config.relayPortMin(),
           config.relayPortMax(),
           threads,
-          transports.nativeUdp(config.bindAddress())
-              ? "epoll, native UDP"
-              : transports.epoll() ? "epoll" : "nio");
+          datapath());
     } catch (RelayStartException e) {
       close();
       throw e;
@@ -182,6 +181,20 @@ public final class RelayServer implements AutoCloseable {
     } catch (IOException e) {
       throw new RelayStartException(key + ": " + port + " cannot be bound: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * How UDP is read and written, and why not natively when it is not (the start-up log says it).
+   */
+  public String datapath() {
+    if (transports.nativeUdp(config.bindAddress())) {
+      return "epoll, native UDP";
+    }
+    if (!transports.epoll()) {
+      return "nio";
+    }
+    String why = NativeUdp.unavailableReason();
+    return "epoll, Netty UDP: " + (why != null ? why : "IPv6 bind address");
   }
 
   private int bindUdp(int threads, int port) throws InterruptedException, RelayStartException {

@@ -2,6 +2,7 @@ package org.tafel.relay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -24,10 +25,23 @@ class RelayBurstTest {
   /** Small enough that the burst fits the default socket receive buffers (no kernel drops). */
   private static final int BURST = 150;
 
+  /** What the relay's start-up log names as its UDP path here; a subclass runs the Netty path. */
+  String expectedDatapath() {
+    return "native UDP";
+  }
+
+  private RelayFixture start() throws Exception {
+    RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
+    assertTrue(
+        relay.server.datapath().contains(expectedDatapath()),
+        () -> "datapath: " + relay.server.datapath());
+    return relay;
+  }
+
   @Test
   void aBurstFromThePeerReachesTheClientWholeAndInOrder() throws Exception {
     try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
+        RelayFixture relay = start();
         RawTurnClient c = new RawTurnClient(relay.port())) {
       c.socket.setReceiveBufferSize(1 << 20);
       InetSocketAddress peerAddr =
@@ -52,7 +66,7 @@ class RelayBurstTest {
   @Test
   void aBurstFromTheClientReachesThePeerWholeAndInOrder() throws Exception {
     try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
+        RelayFixture relay = start();
         RawTurnClient c = new RawTurnClient(relay.port())) {
       peer.setReceiveBufferSize(1 << 20);
       InetSocketAddress peerAddr =
@@ -72,6 +86,33 @@ class RelayBurstTest {
             numbered(i), Arrays.copyOf(got.getData(), got.getLength()), "datagram " + i);
       }
       assertEquals(0, relay.metricTotal("tafel_relay_dropped_packets_total"));
+    }
+  }
+
+  /**
+   * A peer datagram that cannot be framed for the client (longer than the relay reads whole, or too
+   * long for the header in front) is dropped and counted; the next one still comes through.
+   */
+  @Test
+  void aPeerDatagramTooLongToRelayIsDroppedAndCountedAndTheNextPasses() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = start();
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      InetSocketAddress peerAddr =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(0, c.channelBind(0x4000, peerAddr).errorCode());
+
+      for (int size : new int[] {5000, 4044}) {
+        peer.send(new DatagramPacket(new byte[size], size, relayed));
+      }
+      byte[] last = numbered(7);
+      peer.send(new DatagramPacket(last, last.length, relayed));
+      byte[] cd = c.receiveRaw(3000);
+      assertArrayEquals(last, Arrays.copyOfRange(cd, 4, cd.length));
+      assertEquals(2, relay.metric("tafel_relay_dropped_packets_total{reason=\"oversize\"}"));
+      assertEquals(2, relay.metricTotal("tafel_relay_dropped_packets_total"));
     }
   }
 

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 
 /**
  * One event loop's memory for natively read and queued datagrams: a bump allocator over direct
@@ -27,6 +29,7 @@ final class NativeArena {
 
   private static final int SIZE = 2 * 1024 * 1024;
   private static final int META_BYTES = 16;
+  private static final int QUEUES_PER_CHUNK = 16;
 
   private final FlushBatch batch;
   private final ByteBuffer memory = ByteBuffer.allocateDirect(SIZE);
@@ -43,6 +46,12 @@ final class NativeArena {
   private int used;
   private int pinned;
   private int lastStart;
+
+  /** Send queues lent to sockets for one loop iteration, and the memory they are cut from. */
+  private long[] freeQueues = new long[64];
+
+  private int freeCount;
+  private final ArrayList<ByteBuffer> queueChunks = new ArrayList<>();
 
   NativeArena(FlushBatch batch) {
     this.batch = batch;
@@ -110,6 +119,30 @@ final class NativeArena {
   /** True when {@code address} lies in this arena. */
   boolean contains(long address) {
     return address >= base && address < base + SIZE;
+  }
+
+  /**
+   * Lends a socket memory for {@link NativeSocket#QUEUE} send descriptors until its flush: a relay
+   * socket holds none while idle, so ten thousand allocations do not keep ten thousand queues.
+   */
+  long takeQueue() {
+    if (freeCount == 0) {
+      ByteBuffer chunk = ByteBuffer.allocateDirect(QUEUES_PER_CHUNK * NativeSocket.QUEUE_BYTES);
+      queueChunks.add(chunk);
+      long at = PlatformDependent.directBufferAddress(chunk);
+      for (int i = 0; i < QUEUES_PER_CHUNK; i++) {
+        giveQueue(at + (long) i * NativeSocket.QUEUE_BYTES);
+      }
+    }
+    return freeQueues[--freeCount];
+  }
+
+  /** Takes back a queue lent by {@link #takeQueue()}. */
+  void giveQueue(long queue) {
+    if (freeCount == freeQueues.length) {
+      freeQueues = Arrays.copyOf(freeQueues, freeCount * 2);
+    }
+    freeQueues[freeCount++] = queue;
   }
 
   /** Called by the batch after every flush: all but the pinned slots are free. */

@@ -8,7 +8,6 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.internal.PlatformDependent;
-import java.nio.ByteBuffer;
 import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.RelayMetrics.DropReason;
 
@@ -20,9 +19,12 @@ import org.tafel.relay.RelayMetrics.DropReason;
  */
 abstract class NativeSocket extends FlushBatch.Target implements EpollIoHandle {
   /** Datagrams queued per socket before it is flushed early. */
-  private static final int QUEUE = 64;
+  static final int QUEUE = 64;
 
-  private static final int DESCRIPTOR_BYTES = 24;
+  private static final int DESCRIPTOR_BYTES = NativeUdp.DESC_BYTES;
+
+  /** Bytes of one send queue, lent by the loop's arena while the socket has datagrams queued. */
+  static final int QUEUE_BYTES = QUEUE * DESCRIPTOR_BYTES;
 
   /** Reads per readiness; level-triggered epoll reports the socket again if more is waiting. */
   private static final int READS_PER_READINESS = 4;
@@ -32,8 +34,10 @@ abstract class NativeSocket extends FlushBatch.Target implements EpollIoHandle {
   private final int fd;
   private final FileDescriptor descriptor;
   private final DropReason sendDrop;
-  private final ByteBuffer queueMemory = ByteBuffer.allocateDirect(QUEUE * DESCRIPTOR_BYTES);
-  private final long queue = PlatformDependent.directBufferAddress(queueMemory);
+
+  /** The send queue while datagrams are queued (0 otherwise): descriptors for {@code sendmmsg}. */
+  private long queue;
+
   private int queued;
   private IoRegistration registration;
   private boolean closed;
@@ -87,6 +91,9 @@ abstract class NativeSocket extends FlushBatch.Target implements EpollIoHandle {
     if (queued == QUEUE) {
       flush();
     }
+    if (queue == 0) {
+      queue = FlushBatch.current().arena().takeQueue();
+    }
     long d = queue + (long) queued * DESCRIPTOR_BYTES;
     PlatformDependent.putLong(d, address);
     PlatformDependent.putInt(d + 8, length);
@@ -104,6 +111,8 @@ abstract class NativeSocket extends FlushBatch.Target implements EpollIoHandle {
     }
     queued = 0;
     int sent = closed ? 0 : Math.max(0, NativeUdp.send(fd, queue, q));
+    FlushBatch.current().arena().giveQueue(queue);
+    queue = 0;
     for (int i = sent; i < q; i++) {
       metrics.drop(sendDrop);
     }

@@ -96,13 +96,27 @@ public final class NativeUdp {
           return "resource " + RESOURCE + " not on the class path";
         }
         file = Files.createTempFile("tafel_udp", ".so");
-        file.toFile().deleteOnExit();
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         System.load(file.toAbsolutePath().toString());
         return null;
       } catch (IOException | RuntimeException | LinkageError e) {
         return "cannot load " + RESOURCE + (file == null ? "" : " from " + file) + ": " + e;
+      } finally {
+        // Once loaded (or not), the file is not needed: the mapping outlives the name, and
+        // nothing is left in the temporary directory when the process is killed.
+        deleteQuietly(file);
       }
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      file.toFile().deleteOnExit();
     }
   }
 

@@ -25,14 +25,20 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.concurrent.ThreadFactory;
 
-/** Native epoll where available (batched reads, SO_REUSEPORT), NIO elsewhere. */
-public record Transports(boolean epoll) {
+/**
+ * Native epoll where available (batched reads, SO_REUSEPORT), NIO elsewhere; with epoll, UDP on the
+ * native path ({@link NativeUdp}) where its library loads. Decided once, at {@link #detect()}, so
+ * every listener and relay socket of a server takes the same path.
+ *
+ * @param nativeUdpLoaded the native UDP library is loaded and not turned off
+ */
+public record Transports(boolean epoll, boolean nativeUdpLoaded) {
 
   public static Transports detect() {
     if (!Boolean.getBoolean("tafel.relay.nio") && Epoll.isAvailable()) {
-      return new Transports(true);
+      return new Transports(true, NativeUdp.available());
     }
-    return new Transports(false);
+    return new Transports(false, false);
   }
 
   /** Largest datagram a UDP listener receives whole when reading batches with recvmmsg. */
@@ -108,7 +114,7 @@ public record Transports(boolean epoll) {
    * sockets datagrams in place.
    */
   public boolean nativeUdp(InetAddress bind) {
-    return epoll && bind instanceof Inet4Address && NativeUdp.available();
+    return nativeUdpLoaded && bind instanceof Inet4Address;
   }
 
   /** Send and receive buffer of a client-facing UDP listener. */
