@@ -1,7 +1,8 @@
 package org.tafel.relay.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -41,7 +42,38 @@ final class NativeArena {
    * The whole arena as one buffer whose release does nothing: a datagram is passed on as this view
    * with its reader and writer index around it.
    */
-  final ByteBuf view = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(memory).clear());
+  final ByteBuf view = new View(memory).clear();
+
+  /**
+   * A buffer over the arena that is never freed: handlers that drop a datagram release it as they
+   * would any buffer, and nothing happens. A subclass rather than Netty's unreleasable wrapper, so
+   * the per-datagram calls on it are not forwarded through a second object.
+   */
+  private static final class View extends UnpooledUnsafeDirectByteBuf {
+    View(ByteBuffer memory) {
+      super(UnpooledByteBufAllocator.DEFAULT, memory, memory.capacity());
+    }
+
+    @Override
+    public boolean release() {
+      return false;
+    }
+
+    @Override
+    public boolean release(int decrement) {
+      return false;
+    }
+
+    @Override
+    public ByteBuf retain() {
+      return this;
+    }
+
+    @Override
+    public ByteBuf retain(int increment) {
+      return this;
+    }
+  }
 
   private int used;
   private int pinned;

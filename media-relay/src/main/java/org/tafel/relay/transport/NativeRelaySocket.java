@@ -16,6 +16,12 @@ import org.tafel.relay.forward.PeerForwarder;
  * arena, and sent with one {@code sendmmsg} per loop iteration.
  */
 public final class NativeRelaySocket extends NativeSocket implements RelaySocket {
+  /**
+   * SO_RCVBUF of a relay socket (the kernel doubles it, capped by net.core.rmem_max): room for a
+   * peer's burst while the loop is busy elsewhere. Memory is taken only while datagrams wait.
+   */
+  private static final int RECEIVE_BUFFER = 1024 * 1024;
+
   private final Runnable onInternalError;
   private PeerForwarder forwarder;
   private int lastIp;
@@ -34,7 +40,7 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
    */
   public static NativeRelaySocket open(
       IoEventLoop loop, Inet4Address bind, int port, RelayMetrics metrics, Runnable onError) {
-    int fd = NativeUdp.open4(NativeUdp.ipv4(bind), port, 0, 0, false);
+    int fd = NativeUdp.open4(NativeUdp.ipv4(bind), port, RECEIVE_BUFFER, 0, false);
     if (fd < 0) {
       return null;
     }
