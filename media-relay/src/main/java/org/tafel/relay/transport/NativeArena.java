@@ -112,6 +112,12 @@ final class NativeArena {
     return lastStart + i * STRIDE + HEADROOM;
   }
 
+  /** Datagram {@code i} of the last read as {@link #view} with its indices around it. */
+  ByteBuf datagram(int i) {
+    int off = offset(i);
+    return view.setIndex(off, off + length(i));
+  }
+
   int length(int i) {
     return PlatformDependent.getInt(meta + i * META_BYTES);
   }

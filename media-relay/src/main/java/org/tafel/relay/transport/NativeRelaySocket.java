@@ -55,14 +55,8 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
 
   @Override
   void onDatagram(NativeArena arena, int i) {
-    if (arena.truncated(i)) {
-      metrics.drop(DropReason.OVERSIZE);
-      return;
-    }
-    int off = arena.offset(i);
-    ByteBuf view = arena.view;
-    view.setIndex(off, off + arena.length(i));
-    forwarder.forward(peer(arena.sourceIp(i), arena.sourcePort(i)), view, null, true);
+    InetSocketAddress peer = peer(arena.sourceIp(i), arena.sourcePort(i));
+    forwarder.forward(peer, arena.datagram(i), null, true);
   }
 
   /** The peer's address object, reused while datagrams come from the same peer. */

@@ -129,7 +129,11 @@ abstract class NativeSocket extends FlushBatch.Target implements EpollIoHandle {
       try {
         for (int i = 0; i < n; i++) {
           try {
-            onDatagram(arena, i);
+            if (arena.truncated(i)) {
+              metrics.drop(DropReason.OVERSIZE); // longer than a relay reads whole
+            } else {
+              onDatagram(arena, i);
+            }
           } catch (RuntimeException e) {
             onInternalError(e);
           }
@@ -143,7 +147,7 @@ abstract class NativeSocket extends FlushBatch.Target implements EpollIoHandle {
     }
   }
 
-  /** One received datagram: index {@code i} of the arena's last read. */
+  /** One received datagram, not truncated: index {@code i} of the arena's last read. */
   abstract void onDatagram(NativeArena arena, int i);
 
   /** A handler bug: counted, never fatal to the socket. */

@@ -73,24 +73,18 @@ public final class NativeUdpListener extends NativeSocket {
 
   @Override
   void onDatagram(NativeArena arena, int i) {
-    if (arena.truncated(i)) {
-      metrics.drop(DropReason.OVERSIZE);
-      return;
-    }
-    int off = arena.offset(i);
-    int len = arena.length(i);
     int ip = arena.sourceIp(i);
     int port = arena.sourcePort(i);
     long key = key(ip, port);
     Allocation a = allocations.get(key);
-    ByteBuf view = arena.view;
-    if (a != null && len > 0 && (view.getUnsignedByte(off) & 0xC0) == 0x40) {
-      view.setIndex(off, off + len);
-      dispatcher.forwarder().onChannelData(a, view);
+    ByteBuf datagram = arena.datagram(i);
+    int len = datagram.readableBytes();
+    if (a != null && len > 0 && (datagram.getUnsignedByte(datagram.readerIndex()) & 0xC0) == 0x40) {
+      dispatcher.forwarder().onChannelData(a, datagram);
       return;
     }
     ByteBuf frame = Transports.ALLOCATOR.directBuffer(Math.max(len, 1));
-    frame.writeBytes(view, off, len);
+    frame.writeBytes(datagram);
     ClientLink link = a != null ? a.link() : new NativeUdpClientLink(this, ip, port, key);
     dispatcher.onFrame(link, a, frame);
   }

@@ -60,25 +60,13 @@ class RelaySocketReadTest {
       Channel ch = b.bind(new InetSocketAddress(loopback, 0)).sync().channel();
       try {
         // Hold the loop, queue the datagrams, then let go: they all become readable at once.
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        ch.eventLoop()
-            .execute(
-                () -> {
-                  holding.countDown();
-                  try {
-                    release.await(10, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
-        assertTrue(holding.await(5, TimeUnit.SECONDS));
         InetSocketAddress to = (InetSocketAddress) ch.localAddress();
         byte[] payload = new byte[160];
-        for (int i = 0; i < QUEUED; i++) {
-          sender.send(new java.net.DatagramPacket(payload, payload.length, to));
+        try (LoopHold hold = LoopHold.hold(ch.eventLoop())) {
+          for (int i = 0; i < QUEUED; i++) {
+            sender.send(new java.net.DatagramPacket(payload, payload.length, to));
+          }
         }
-        release.countDown();
         assertTrue(
             all.await(5, TimeUnit.SECONDS),
             "read " + read.get() + " of " + QUEUED + " queued datagrams");
