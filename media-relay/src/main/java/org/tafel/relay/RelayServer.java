@@ -238,6 +238,8 @@ public final class RelayServer implements AutoCloseable {
         bound = l.port();
       } catch (BindException ex) {
         throw new RelayStartException("relay port " + bound + " is in use", ex);
+      } catch (IOException ex) {
+        throw new RelayStartException("relay port " + bound + ": " + ex.getMessage(), ex);
       }
     }
     return bound;

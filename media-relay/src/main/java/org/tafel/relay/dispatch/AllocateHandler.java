@@ -12,7 +12,6 @@ import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.stun.StunErrorCode;
 import org.tafel.protocol.stun.StunMessage;
 import org.tafel.protocol.stun.StunParseException;
-import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.forward.HeadroomRecvByteBufAllocator;
 import org.tafel.relay.forward.PeerForwarder;
@@ -239,12 +238,12 @@ final class AllocateHandler {
             (Inet4Address) ctx.config().bindAddress(),
             port,
             ctx.metrics(),
-            () -> ctx.metrics().drop(RelayMetrics.DropReason.MALFORMED));
+            new PeerForwarder(ctx, a, lifecycle, null));
     if (s == null) {
       retryBind(p, a, port, attemptsLeft);
       return;
     }
-    s.start(new PeerForwarder(ctx, a, lifecycle, null))
+    s.start()
         .addListener(
             f -> {
               if (!f.isSuccess()) {

@@ -12,6 +12,7 @@ import org.tafel.protocol.stun.StunErrorCode;
 import org.tafel.protocol.stun.StunMessage;
 import org.tafel.protocol.stun.StunMethod;
 import org.tafel.protocol.stun.StunParseException;
+import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.RelayMetrics.DropReason;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.forward.ClientForwarder;
@@ -51,7 +52,7 @@ public final class StunDispatcher {
     return forwarder;
   }
 
-  public org.tafel.relay.RelayMetrics metrics() {
+  public RelayMetrics metrics() {
     return ctx.metrics();
   }
 

@@ -7,6 +7,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import org.tafel.relay.forward.HeadroomRecvByteBufAllocator;
 
 /**
  * One event loop's memory for natively read and queued datagrams: a bump allocator over direct
@@ -16,8 +17,8 @@ import java.util.Arrays;
  * allocated per datagram. Confined to its event loop.
  */
 final class NativeArena {
-  /** Free bytes in front of every slot: a Data indication header with an IPv6 peer address. */
-  static final int HEADROOM = 48;
+  /** Free bytes in front of every slot, as the Netty path leaves them. */
+  static final int HEADROOM = HeadroomRecvByteBufAllocator.HEADROOM;
 
   /** Largest datagram read whole; longer ones arrive truncated and are dropped. */
   static final int CAPACITY = 4096;
@@ -29,7 +30,7 @@ final class NativeArena {
   static final int BATCH = 16;
 
   private static final int SIZE = 2 * 1024 * 1024;
-  private static final int META_BYTES = 16;
+  private static final int META_BYTES = NativeUdp.META_BYTES;
   private static final int QUEUES_PER_CHUNK = 16;
 
   private final FlushBatch batch;
@@ -131,7 +132,7 @@ final class NativeArena {
   }
 
   boolean truncated(int i) {
-    return (PlatformDependent.getInt(meta + i * META_BYTES + 12) & 1) != 0;
+    return (PlatformDependent.getInt(meta + i * META_BYTES + 12) & NativeUdp.FLAG_TRUNCATED) != 0;
   }
 
   /** The datagrams of the last read are handled; their slots live until the next flush. */

@@ -22,34 +22,37 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
    */
   private static final int RECEIVE_BUFFER = 1024 * 1024;
 
-  private final Runnable onInternalError;
-  private PeerForwarder forwarder;
+  private final PeerForwarder forwarder;
   private int lastIp;
   private int lastPort = -1;
   private InetSocketAddress lastPeer;
 
   private NativeRelaySocket(
-      IoEventLoop loop, int fd, RelayMetrics metrics, Runnable onInternalError) {
+      IoEventLoop loop, int fd, RelayMetrics metrics, PeerForwarder forwarder) {
     super(loop, fd, metrics, DropReason.RELAY_BACKLOG);
-    this.onInternalError = onInternalError;
+    this.forwarder = forwarder;
   }
 
   /**
-   * Opens a relay socket on {@code bind}:{@code port}, not yet reading; null when the port cannot
-   * be bound (in use by another process, for one).
+   * Opens a relay socket on {@code bind}:{@code port} whose datagrams from peers go to {@code
+   * forwarder}, not yet reading ({@link #start()}); null when the port cannot be bound (in use by
+   * another process, for one).
    */
   public static NativeRelaySocket open(
-      IoEventLoop loop, Inet4Address bind, int port, RelayMetrics metrics, Runnable onError) {
+      IoEventLoop loop,
+      Inet4Address bind,
+      int port,
+      RelayMetrics metrics,
+      PeerForwarder forwarder) {
     int fd = NativeUdp.open4(NativeUdp.ipv4(bind), port, RECEIVE_BUFFER, 0, false);
     if (fd < 0) {
       return null;
     }
-    return new NativeRelaySocket(loop, fd, metrics, onError);
+    return new NativeRelaySocket(loop, fd, metrics, forwarder);
   }
 
-  /** Starts reading: datagrams from peers go to {@code forwarder}. */
-  public io.netty.util.concurrent.Future<?> start(PeerForwarder forwarder) {
-    this.forwarder = forwarder;
+  /** Starts reading; the future fails (and the socket is closed) if the loop refuses it. */
+  public io.netty.util.concurrent.Future<?> start() {
     return register();
   }
 
@@ -71,7 +74,7 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
 
   @Override
   void onInternalError(RuntimeException e) {
-    onInternalError.run();
+    metrics.drop(DropReason.MALFORMED); // as the listener counts a handler bug
   }
 
   @Override

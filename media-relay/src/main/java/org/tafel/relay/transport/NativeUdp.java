@@ -43,6 +43,9 @@ public final class NativeUdp {
    */
   public static final int DESC_BYTES = 24;
 
+  /** errno of a port another socket holds. */
+  public static final int EADDRINUSE = 98;
+
   /** Flags bit in receive metadata: the datagram was longer than {@code cap} and was cut. */
   public static final int FLAG_TRUNCATED = 1;
 
@@ -169,7 +172,7 @@ public final class NativeUdp {
       case 13 -> "EACCES";
       case 22 -> "EINVAL";
       case 90 -> "EMSGSIZE";
-      case 98 -> "EADDRINUSE";
+      case EADDRINUSE -> "EADDRINUSE";
       case 111 -> "ECONNREFUSED";
       default -> "errno " + errno;
     };

@@ -3,6 +3,7 @@ package org.tafel.relay.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.collection.LongObjectHashMap;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.tafel.relay.RelayMetrics.DropReason;
 import org.tafel.relay.allocation.Allocation;
@@ -30,11 +31,12 @@ public final class NativeUdpListener extends NativeSocket {
 
   /**
    * Binds a listener on {@code bind} (port 0: any) with SO_REUSEPORT and starts reading; throws
-   * naming the errno when the port cannot be bound.
+   * {@link java.net.BindException} when the port is in use, an {@link IOException} naming the errno
+   * for any other failure.
    */
   public static NativeUdpListener open(
       IoEventLoop loop, InetSocketAddress bind, int socketBuffer, StunDispatcher dispatcher)
-      throws java.net.BindException {
+      throws IOException {
     int fd =
         NativeUdp.open4(
             NativeUdp.ipv4((java.net.Inet4Address) bind.getAddress()),
@@ -42,9 +44,11 @@ public final class NativeUdpListener extends NativeSocket {
             socketBuffer,
             socketBuffer,
             true);
+    if (fd == -NativeUdp.EADDRINUSE) {
+      throw new java.net.BindException("udp port " + bind.getPort() + " is in use");
+    }
     if (fd < 0) {
-      throw new java.net.BindException(
-          "udp " + bind.getPort() + ": " + NativeUdp.error(fd) + " (address in use?)");
+      throw new IOException("udp port " + bind.getPort() + ": " + NativeUdp.error(fd));
     }
     int port = NativeUdp.localPort(fd);
     NativeUdpListener l =
