@@ -48,9 +48,19 @@ public final class FlushBatch implements Runnable {
         }
       };
 
+  /**
+   * How long a queued datagram may wait for the end of its loop iteration: past it, the sockets
+   * read next find everything queued so far sent first. Batching saves system calls at full rate,
+   * but a datagram held while the loop reads many more is a datagram the peer cannot answer yet.
+   */
+  static final long HOLD_NANOS = Long.getLong("tafel.relay.holdMicros", 50) * 1000L;
+
   private final ArrayList<Target> pending = new ArrayList<>();
   private boolean scheduled;
   private NativeArena arena;
+
+  /** When the first socket of the current batch was marked ({@link System#nanoTime}). */
+  private long since;
 
   private FlushBatch() {}
 
@@ -76,6 +86,9 @@ public final class FlushBatch implements Runnable {
     }
     t.pending = true;
     FlushBatch b = CURRENT.get();
+    if (b.pending.isEmpty()) {
+      b.since = System.nanoTime();
+    }
     b.pending.add(t);
     if (!b.scheduled) {
       b.scheduled = true;
@@ -90,6 +103,21 @@ public final class FlushBatch implements Runnable {
   @Override
   public void run() {
     scheduled = false;
+    flushPending();
+  }
+
+  /**
+   * Between two reads of a loop iteration: flushes now if the oldest queued datagram has waited
+   * longer than {@link #HOLD_NANOS}. The task already scheduled still runs at the end of the
+   * iteration and flushes what was queued after this.
+   */
+  void flushIfHeld() {
+    if (!pending.isEmpty() && System.nanoTime() - since > HOLD_NANOS) {
+      flushPending();
+    }
+  }
+
+  private void flushPending() {
     for (int i = 0; i < pending.size(); i++) {
       Target t = pending.get(i);
       t.pending = false;

@@ -120,8 +120,10 @@ abstract class NativeSocket extends FlushBatch.Target implements EpollIoHandle {
 
   @Override
   public final void handle(IoRegistration r, IoEvent event) {
-    NativeArena arena = FlushBatch.current().arena();
+    FlushBatch batch = FlushBatch.current();
+    NativeArena arena = batch.arena();
     for (int round = 0; round < READS_PER_READINESS && !closed; round++) {
+      batch.flushIfHeld();
       int n = arena.receive(fd);
       if (n <= 0) {
         return; // nothing waiting, or an error the next readiness reports again

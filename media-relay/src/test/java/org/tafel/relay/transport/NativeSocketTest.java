@@ -7,14 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +130,72 @@ class NativeSocketTest {
       }
     }
     assertEquals(0, metrics.drops(DropReason.WRITE_BACKLOG));
+  }
+
+  /**
+   * A datagram queued early in a long loop iteration is sent once it has waited past {@link
+   * FlushBatch#HOLD_NANOS}, before the loop reads on, not only when the iteration ends: socket A
+   * gets one datagram and socket S, readable in the same iteration after A, 64 that take 300 µs
+   * each to handle. When S handles its last, A's echo must already lie in its receiver's buffer
+   * (loopback delivers within the sending call).
+   */
+  @Test
+  void aQueuedDatagramIsNotHeldWhileTheLoopReadsOnForLong() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (DatagramChannel echoes = DatagramChannel.open();
+        DatagramSocket sender = new DatagramSocket(0, loopback)) {
+      echoes.bind(new InetSocketAddress(loopback, 0)).configureBlocking(false);
+      int fdA = NativeUdp.open4(LOOPBACK, 0, 0, 0, false);
+      assertTrue(fdA >= 0, () -> NativeUdp.error(fdA));
+      Echo a =
+          new Echo(loop, fdA, metrics, ((InetSocketAddress) echoes.getLocalAddress()).getPort());
+      a.register().sync();
+      sockets.add(a);
+      int slowReads = 64;
+      CountDownLatch handled = new CountDownLatch(slowReads);
+      AtomicBoolean echoedBeforeTheLast = new AtomicBoolean();
+      int fdS = NativeUdp.open4(LOOPBACK, 0, 0, 0, false);
+      assertTrue(fdS >= 0, () -> NativeUdp.error(fdS));
+      NativeSocket slow =
+          new NativeSocket(loop, fdS, metrics, DropReason.WRITE_BACKLOG) {
+            @Override
+            void onDatagram(NativeArena arena, int i) {
+              long until = System.nanoTime() + 300_000;
+              while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+              }
+              if (handled.getCount() == 1) {
+                try {
+                  echoedBeforeTheLast.set(echoes.receive(ByteBuffer.allocate(SIZE)) != null);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+              handled.countDown();
+            }
+
+            @Override
+            void onInternalError(RuntimeException e) {
+              throw e;
+            }
+          };
+      slow.register().sync();
+      try (LoopHold hold = LoopHold.hold(loop)) {
+        byte[] b = payload(0, 0);
+        sender.send(new DatagramPacket(b, b.length, loopback, NativeUdp.localPort(fdA)));
+        for (int n = 0; n < slowReads; n++) {
+          sender.send(new DatagramPacket(b, b.length, loopback, NativeUdp.localPort(fdS)));
+        }
+      }
+      try {
+        assertTrue(handled.await(10, TimeUnit.SECONDS), "the slow socket did not read everything");
+        assertTrue(
+            echoedBeforeTheLast.get(),
+            "A's datagram was still queued after 63 x 300 us of reading on the same iteration");
+      } finally {
+        loop.submit(slow::close).sync();
+      }
+    }
   }
 
   /** Distinct bytes per socket and sequence number, so an overwritten slot is seen. */
