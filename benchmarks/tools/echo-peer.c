@@ -4,8 +4,10 @@
  *   echo-peer PORT SERVER_PID OUT_FILE
  *
  * Binds 127.0.0.1:PORT, echoes every datagram back to its sender with recvmmsg/sendmmsg, and every
- * 100 ms appends "seconds datagrams server_utime server_stime" to OUT_FILE (CPU in clock ticks
- * from /proc/SERVER_PID/stat, fields 14 and 15, all threads). On SIGTERM or SIGINT it writes a
+ * 100 ms appends "seconds datagrams server_utime server_stime monotonic" to OUT_FILE (seconds
+ * since it started; CPU in clock ticks from /proc/SERVER_PID/stat, fields 14 and 15, all threads;
+ * CLOCK_MONOTONIC in seconds, the clock of Java's System.nanoTime, so that a probe's samples can
+ * be placed in the same window). On SIGTERM or SIGINT it writes a
  * last sample, prints the datagram count on stdout and exits.
  */
 #define _GNU_SOURCE
@@ -50,7 +52,9 @@ static void cpu(const char *stat_path, unsigned long long *ut, unsigned long lon
 static void sample(FILE *out, const char *stat_path, double t0, unsigned long long count) {
   unsigned long long ut, st;
   cpu(stat_path, &ut, &st);
-  fprintf(out, "%.6f %llu %llu %llu\n", now() - t0, count, ut, st);
+  double t = now();
+  /* seconds since start, datagrams echoed, server utime, stime (ticks), CLOCK_MONOTONIC seconds */
+  fprintf(out, "%.6f %llu %llu %llu %.6f\n", t - t0, count, ut, st, t);
   fflush(out);
 }
 

@@ -2,11 +2,14 @@ package org.tafel.bench.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +30,7 @@ import org.tafel.protocol.stun.StunMethod;
  *     --server 127.0.0.1:3478 --secret s3cret --allocations 10000 --rate 1 --seconds 60 \
  *     --peer 127.0.0.1:34800 [--tcp] [--size 160] [--window 200] [--threads 2] \
  *     [--lifetime 600] [--refresh-every S] [--perm-refresh 120] [--client-ports 20000-31999] \
- *     [--hold-file PATH] [--hold-max 600]
+ *     [--hold-file PATH] [--hold-max 600] [--until-file PATH] [--samples PATH]
  * </pre>
  *
  * <p>Phases: (1) open N sockets (untimed; UDP sockets are connected, each its own 5-tuple); (2)
@@ -36,13 +39,17 @@ import org.tafel.protocol.stun.StunMethod;
  * ChannelBind success − first Allocate sent); per-allocation setup latency p50/p99; (3) data: each
  * allocation sends {@code --rate} ChannelData datagrams/s of {@code --size} bytes (allocation id,
  * sequence number, send time) for {@code --seconds}, start times spread over one period; the peer
- * must echo; then 2 s to drain; <b>loss</b> = sent − echoes received, RTT p50/p99/max; (4) with
- * {@code --hold-file}, prints {@code HOLDING} and keeps the allocations (refreshed) until that file
- * exists, so that a script can measure the server; (5) frees every allocation (Refresh 0).
- * Allocations are refreshed every {@code --refresh-every} seconds (default: half their granted
- * lifetime) and permissions and channels (CreatePermission + ChannelBind) every {@code
- * --perm-refresh} seconds while they live; failures are counted. Prints a final {@code RESULT
- * key=value ...} line.
+ * must echo; then 2 s to drain; <b>loss</b> = sent − echoes received, RTT p50/p99/max; with {@code
+ * --until-file} the data phase ends early once that file exists (a latency probe beside another
+ * load ends with it); {@code --samples} writes every round trip as a line "{@code monotonic_seconds
+ * rtt_microseconds}" (the time the echo arrived, on the clock of {@link System#nanoTime},
+ * CLOCK_MONOTONIC on Linux), so that a script can take the percentiles of a window it measured
+ * elsewhere; (4) with {@code --hold-file}, prints {@code HOLDING} and keeps the allocations
+ * (refreshed) until that file exists, so that a script can measure the server; (5) frees every
+ * allocation (Refresh 0). Allocations are refreshed every {@code --refresh-every} seconds (default:
+ * half their granted lifetime) and permissions and channels (CreatePermission + ChannelBind) every
+ * {@code --perm-refresh} seconds while they live; failures are counted. Prints a final {@code
+ * RESULT key=value ...} line.
  */
 public final class TurnLoad {
   private TurnLoad() {}
@@ -65,6 +72,8 @@ public final class TurnLoad {
     int clientMax = 0;
     String holdFile = null;
     int holdMax = 600;
+    String untilFile = null;
+    String samplesFile = null;
     for (int i = 0; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -91,13 +100,15 @@ public final class TurnLoad {
         }
         case "--hold-file" -> holdFile = v;
         case "--hold-max" -> holdMax = Integer.parseInt(v);
+        case "--until-file" -> untilFile = v;
+        case "--samples" -> samplesFile = v;
         default ->
             throw new IllegalArgumentException(
                 "argument: "
                     + args[i]
                     + " (expected: --server, --peer, --secret, --allocations, --rate, --seconds,"
                     + " --tcp, --size, --window, --threads, --lifetime, --perm-refresh, --refresh-every,"
-                    + " --client-ports, --hold-file, --hold-max)");
+                    + " --client-ports, --hold-file, --hold-max, --until-file, --samples)");
       }
       i++;
     }
@@ -121,7 +132,9 @@ public final class TurnLoad {
             clientMin,
             clientMax,
             holdFile,
-            holdMax)
+            holdMax,
+            untilFile,
+            samplesFile)
         .run();
   }
 
@@ -137,6 +150,19 @@ public final class TurnLoad {
     final Histogram setup = new Histogram();
     final Histogram rtt = new Histogram();
     final List<TurnAllocation> ready = new ArrayList<>();
+
+    /** With --samples: pairs (arrival nanoTime, RTT nanos). */
+    long[] samples = new long[0];
+
+    int sampleCount;
+
+    void sample(long arrived, long rttNanos) {
+      if (sampleCount + 2 > samples.length) {
+        samples = Arrays.copyOf(samples, Math.max(4096, samples.length * 2));
+      }
+      samples[sampleCount++] = arrived;
+      samples[sampleCount++] = rttNanos;
+    }
   }
 
   private static final class Run implements TurnAllocation.Listener {
@@ -157,6 +183,8 @@ public final class TurnLoad {
     final int clientMax;
     final String holdFile;
     final int holdMax;
+    final String untilFile;
+    final String samplesFile;
 
     final LoopStats[] stats;
     final TurnAllocation[] allocs;
@@ -189,7 +217,9 @@ public final class TurnLoad {
         int clientMin,
         int clientMax,
         String holdFile,
-        int holdMax) {
+        int holdMax,
+        String untilFile,
+        String samplesFile) {
       this.server = server;
       this.peer = peer;
       this.secret = secret;
@@ -207,6 +237,8 @@ public final class TurnLoad {
       this.clientMax = clientMax;
       this.holdFile = holdFile;
       this.holdMax = holdMax;
+      this.untilFile = untilFile;
+      this.samplesFile = samplesFile;
       this.stats = new LoopStats[threads];
       for (int i = 0; i < threads; i++) {
         stats[i] = new LoopStats();
@@ -303,13 +335,25 @@ public final class TurnLoad {
               "data: %d allocations x %.1f datagrams/s x %d s, %d B payload%n",
               ready, rate, seconds, size);
           System.out.flush();
-          Thread.sleep(Math.max(0, (dataEndNanos - System.nanoTime()) / 1_000_000) + 50);
+          while (System.nanoTime() < dataEndNanos) {
+            if (untilFile != null && Files.exists(Path.of(untilFile))) {
+              dataEndNanos = System.nanoTime();
+              break;
+            }
+            Thread.sleep(
+                Math.min(100, Math.max(1, (dataEndNanos - System.nanoTime()) / 1_000_000)));
+          }
+          Thread.sleep(50);
           for (ScheduledFuture<?> f : ticks) {
             f.cancel(false);
           }
           Thread.sleep(2000); // drain
-          for (LoopStats s : syncLoops()) {
+          List<LoopStats> loops = syncLoops();
+          for (LoopStats s : loops) {
             rtt.add(s.rtt);
+          }
+          if (samplesFile != null) {
+            writeSamples(loops);
           }
           for (TurnAllocation a : allocs) {
             sent += a.sent;
@@ -379,6 +423,16 @@ public final class TurnLoad {
         Thread.sleep(200);
       } finally {
         sockets.close();
+      }
+    }
+
+    private void writeSamples(List<LoopStats> loops) throws IOException {
+      try (BufferedWriter w = Files.newBufferedWriter(Path.of(samplesFile))) {
+        for (LoopStats s : loops) {
+          for (int i = 0; i < s.sampleCount; i += 2) {
+            w.write(String.format("%.6f %d%n", s.samples[i] / 1e9, s.samples[i + 1] / 1000));
+          }
+        }
       }
     }
 
@@ -460,8 +514,13 @@ public final class TurnLoad {
     @Override
     public void data(TurnAllocation a, ByteBuf payload) {
       if (payload.readableBytes() >= 16) {
-        stats[a.id % threads].rtt.recordNanos(
-            System.nanoTime() - payload.getLong(payload.readerIndex() + 8));
+        long now = System.nanoTime();
+        long rttNanos = now - payload.getLong(payload.readerIndex() + 8);
+        LoopStats s = stats[a.id % threads];
+        s.rtt.recordNanos(rttNanos);
+        if (samplesFile != null) {
+          s.sample(now, rttNanos);
+        }
       }
     }
   }
