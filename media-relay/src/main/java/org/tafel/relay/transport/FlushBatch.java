@@ -96,14 +96,11 @@ public final class FlushBatch implements Runnable {
     }
   }
 
-  /**
-   * Flushes every marked socket now; then the arena's datagrams that were not pinned by a read in
-   * progress are free again. Runs as the loop's task, or early when the arena is full.
-   */
+  /** The loop's task at the end of an iteration: {@link #flushNow()}. */
   @Override
   public void run() {
     scheduled = false;
-    flushPending();
+    flushNow();
   }
 
   /**
@@ -113,11 +110,17 @@ public final class FlushBatch implements Runnable {
    */
   void flushIfHeld() {
     if (!pending.isEmpty() && System.nanoTime() - since > HOLD_NANOS) {
-      flushPending();
+      flushNow();
     }
   }
 
-  private void flushPending() {
+  /**
+   * Flushes every marked socket now; then the arena's datagrams that were not pinned by a read in
+   * progress are free again. Called by the end-of-iteration task, and within an iteration when a
+   * datagram has waited too long or the arena is full; the task, once scheduled, stays scheduled
+   * and flushes whatever is queued after this.
+   */
+  void flushNow() {
     for (int i = 0; i < pending.size(); i++) {
       Target t = pending.get(i);
       t.pending = false;

@@ -96,7 +96,7 @@ final class NativeArena {
    */
   int receive(int fd) {
     if (used + BATCH * STRIDE > SIZE) {
-      batch.run();
+      batch.flushNow();
     }
     int start = used;
     int n = NativeUdp.recv(fd, base + start + HEADROOM, STRIDE, CAPACITY, BATCH, meta);
@@ -147,7 +147,7 @@ final class NativeArena {
   long copyIn(ByteBuf src, int index, int len) {
     int need = (len + 7) & ~7;
     if (used + need > SIZE) {
-      batch.run();
+      batch.flushNow();
     }
     int at = used;
     used += need;
