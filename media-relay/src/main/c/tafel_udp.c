@@ -1,5 +1,6 @@
 /*
- * Batched IPv4 UDP I/O for org.tafel.relay.transport.NativeUdp (Linux).
+ * Batched IPv4 UDP I/O for org.tafel.relay.transport.NativeUdp (Linux), and one gathering write
+ * for a TCP client's frames that lie in the same memory.
  *
  * One recvmmsg or sendmmsg per call, at most TAFEL_MAX_BATCH datagrams; every array the kernel
  * needs lives on the stack, so a call allocates nothing. Datagram bytes, receive metadata and
@@ -223,12 +224,48 @@ static jint tafel_send(JNIEnv *env, jclass cls, jint fd, jlong desc, jint count)
   return sent;
 }
 
+/*
+ * writeStream(fd, desc, count): one sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL) on a connected stream
+ * socket of up to count buffers (clamped to 64) described at desc + i*24 as {long address,
+ * int length, ...} (the send descriptor layout; the address fields are not used).
+ * Returns the bytes written, which may be fewer than asked when the send buffer filled up,
+ * 0 when nothing fitted (EAGAIN/EWOULDBLOCK), -errno otherwise. EINTR is retried.
+ */
+static jint tafel_write_stream(JNIEnv *env, jclass cls, jint fd, jlong desc, jint count) {
+  (void)env;
+  (void)cls;
+  int n = clamp_count(count);
+  if (n == 0) return 0;
+  struct iovec iov[TAFEL_MAX_BATCH];
+  const unsigned char *d = (const unsigned char *)(void *)(intptr_t)desc;
+  for (int i = 0; i < n; i++, d += DESC_BYTES) {
+    iov[i].iov_base = (void *)(intptr_t)get_long(d);
+    int32_t len = get_int(d + 8);
+    if (len < 0) return -EINVAL;
+    iov[i].iov_len = (size_t)len;
+  }
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = iov;
+  msg.msg_iovlen = (size_t)n;
+  ssize_t r;
+  do {
+    r = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    return -errno;
+  }
+  return (jint)r;
+}
+
 static const JNINativeMethod METHODS[] = {
     {"open4", "(IIIIZ)I", (void *)tafel_open4},
     {"localPort", "(I)I", (void *)tafel_local_port},
     {"close0", "(I)I", (void *)tafel_close0},
     {"recv", "(IJIIIJ)I", (void *)tafel_recv},
     {"send", "(IJI)I", (void *)tafel_send},
+    {"writeStream", "(IJI)I", (void *)tafel_write_stream},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {

@@ -2,11 +2,13 @@ package org.tafel.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -54,7 +56,12 @@ public final class RawTurnClient implements AutoCloseable {
     }
   }
 
+  /** The UDP socket; null for a client over TCP ({@link #overTcp}). */
   public final DatagramSocket socket;
+
+  /** The TCP connection of a client made with {@link #overTcp}, else null. */
+  public final Socket stream;
+
   final InetSocketAddress server;
   String username;
   String password;
@@ -64,7 +71,30 @@ public final class RawTurnClient implements AutoCloseable {
   public RawTurnClient(int serverPort) throws IOException {
     socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     socket.setSoTimeout(3000);
+    stream = null;
     server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+  }
+
+  private RawTurnClient(Socket stream, InetSocketAddress server) throws IOException {
+    this.socket = null;
+    this.stream = stream;
+    this.server = server;
+    stream.setSoTimeout(3000);
+  }
+
+  /**
+   * A client over TCP (RFC 8656 §3.1): requests and responses are framed on the stream. {@code
+   * receiveBuffer} is set before connecting (0: the default), so a test can make the stream back up
+   * early.
+   */
+  public static RawTurnClient overTcp(int serverPort, int receiveBuffer) throws IOException {
+    InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+    Socket s = new Socket();
+    if (receiveBuffer > 0) {
+      s.setReceiveBufferSize(receiveBuffer);
+    }
+    s.connect(server, 3000);
+    return new RawTurnClient(s, server);
   }
 
   /** TURN REST credentials from the shared secret, valid for an hour. */
@@ -81,6 +111,10 @@ public final class RawTurnClient implements AutoCloseable {
   }
 
   public void sendRaw(byte[] bytes) throws IOException {
+    if (stream != null) {
+      stream.getOutputStream().write(bytes);
+      return;
+    }
     socket.send(new DatagramPacket(bytes, bytes.length, server));
   }
 
@@ -104,10 +138,20 @@ public final class RawTurnClient implements AutoCloseable {
   }
 
   public Response receive() throws Exception {
-    byte[] buf = new byte[65536];
-    DatagramPacket p = new DatagramPacket(buf, buf.length);
-    socket.receive(p);
-    byte[] raw = java.util.Arrays.copyOf(buf, p.getLength());
+    byte[] raw;
+    if (stream != null) {
+      DataInputStream in = new DataInputStream(stream.getInputStream());
+      byte[] header = new byte[20];
+      in.readFully(header);
+      int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+      raw = java.util.Arrays.copyOf(header, 20 + length);
+      in.readFully(raw, 20, length);
+    } else {
+      byte[] buf = new byte[65536];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      socket.receive(p);
+      raw = java.util.Arrays.copyOf(buf, p.getLength());
+    }
     ByteBuf b = Unpooled.wrappedBuffer(raw);
     StunMessage m = new StunMessage();
     m.parse(b);
@@ -194,6 +238,14 @@ public final class RawTurnClient implements AutoCloseable {
 
   @Override
   public void close() {
+    if (stream != null) {
+      try {
+        stream.close();
+      } catch (IOException e) {
+        // closing a test's connection: nothing to do
+      }
+      return;
+    }
     socket.close();
   }
 }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,71 @@ class RelayBurstTest {
       assertEquals(2, relay.metric("tafel_relay_dropped_packets_total{reason=\"oversize\"}"));
       assertEquals(2, relay.metricTotal("tafel_relay_dropped_packets_total"));
     }
+  }
+
+  /**
+   * A TCP client that stops reading while its peer goes on sending: the relay's writes to it back
+   * up (the socket takes part, the rest waits in the relay), and past the relay's limit datagrams
+   * are dropped and counted. When the client reads again every frame is whole, padded and in order,
+   * and what arrived plus what was counted is everything the peer sent.
+   */
+  @Test
+  void aTcpClientThatStopsReadingGetsWholeFramesInOrderAndTheRestIsCounted() throws Exception {
+    int count = 12_000;
+    int size = 1001; // not a multiple of 4: every frame carries padding
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = start();
+        RawTurnClient c = RawTurnClient.overTcp(relay.port(), 8192)) {
+      InetSocketAddress peerAddr =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(0, c.channelBind(0x4000, peerAddr).errorCode());
+
+      for (int i = 0; i < count; i++) {
+        byte[] payload = numbered(i, size);
+        peer.send(new DatagramPacket(payload, payload.length, relayed));
+        if (i % 20 == 19) {
+          Thread.sleep(1); // at most ~20 MB/s, so the relay socket's own buffer never overflows
+        }
+      }
+
+      DataInputStream in = new DataInputStream(c.stream.getInputStream());
+      c.stream.setSoTimeout(2000);
+      byte[] frame = new byte[4 + size + 3];
+      int received = 0;
+      int last = -1;
+      while (true) {
+        try {
+          in.readFully(frame, 0, 4);
+        } catch (SocketTimeoutException quiet) {
+          break;
+        }
+        assertEquals(0x4000, ((frame[0] & 0xff) << 8) | (frame[1] & 0xff), "channel number");
+        int len = ((frame[2] & 0xff) << 8) | (frame[3] & 0xff);
+        assertEquals(size, len, "length of frame " + received);
+        in.readFully(frame, 4, (len + 3) & ~3);
+        int seq = ByteBuffer.wrap(frame, 4, len).getInt();
+        assertTrue(seq > last, "frame " + received + " is datagram " + seq + " after " + last);
+        assertArrayEquals(numbered(seq, size), Arrays.copyOfRange(frame, 4, 4 + len));
+        last = seq;
+        received++;
+      }
+      long dropped = relay.metric("tafel_relay_dropped_packets_total{reason=\"write_backlog\"}");
+      long passedOn = relay.metric("tafel_relay_packets_total{direction=\"peer_to_client\"}");
+      assertTrue(dropped > 0, "the stream never backed up, so this tested nothing");
+      assertEquals(passedOn, received, "relayed to the client but never received");
+      assertTrue(received + dropped <= count, "received " + received + ", dropped " + dropped);
+      assertEquals(dropped, relay.metricTotal("tafel_relay_dropped_packets_total"));
+    }
+  }
+
+  private static byte[] numbered(int i, int size) {
+    ByteBuffer b = ByteBuffer.allocate(size).putInt(0, i).putInt(size - 4, ~i);
+    for (int k = 4; k < size - 4; k++) {
+      b.put(k, (byte) (i + k));
+    }
+    return b.array();
   }
 
   private static byte[] numbered(int i) {

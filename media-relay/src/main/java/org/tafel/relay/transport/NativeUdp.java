@@ -161,6 +161,16 @@ public final class NativeUdp {
   public static native int send(int fd, long desc, int count);
 
   /**
+   * Writes the buffers described at {@code desc + i *} {@value #DESC_BYTES} ({@code long} address,
+   * {@code int} length; the rest of each descriptor is not read) to a connected stream socket with
+   * one non-blocking {@code sendmsg} (MSG_NOSIGNAL), up to {@value #MAX_BATCH} of them.
+   *
+   * @return the bytes written (fewer than asked when the send buffer filled), 0 when none fitted,
+   *     or {@code -errno}
+   */
+  public static native int writeStream(int fd, long desc, int count);
+
+  /**
    * The name of {@code -errno} (a positive errno is accepted too): EBADF, EADDRINUSE, EACCES,
    * EAGAIN, EINVAL, EMSGSIZE, ECONNREFUSED, else {@code "errno N"}.
    */
