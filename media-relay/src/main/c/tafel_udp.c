@@ -227,7 +227,7 @@ static jint tafel_send(JNIEnv *env, jclass cls, jint fd, jlong desc, jint count)
 /*
  * writeStream(fd, desc, count): one sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL) on a connected stream
  * socket of up to count buffers (clamped to 64) described at desc + i*24 as {long address,
- * int length, ...} (the send descriptor layout; the address fields are not used).
+ * int length, ...} (the send descriptor layout; its ip and port are not read).
  * Returns the bytes written, which may be fewer than asked when the send buffer filled up,
  * 0 when nothing fitted (EAGAIN/EWOULDBLOCK), -errno otherwise. EINTR is retried.
  */

@@ -96,12 +96,12 @@ public final class StreamClientLink implements ClientLink {
 
   @Override
   public void writeArena(ByteBuf view) {
+    if (queued == NativeSocket.QUEUE) {
+      writeQueued(); // may leave a remainder with Netty: checked next
+    }
     if (fd < 0 || !nettyQueueEmpty()) {
       ClientLink.super.writeArena(view); // a copy, behind what Netty holds
       return;
-    }
-    if (queued == NativeSocket.QUEUE) {
-      writeQueued();
     }
     if (queue == 0) {
       queue = FlushBatch.current().arena().takeQueue();
