@@ -117,6 +117,10 @@ public final class BlobHttpHandler extends ChannelInboundHandlerAdapter {
 
   private void endBody() {
     bodyDone = true;
+    // The sink's pause was for this body, which is over: its end ends the pause (a sink that is
+    // finishing never reports "drained", so a pause left set would stop the connection for good).
+    // Until the reply, awaitingReply keeps the connection from reading on.
+    pausedBySink = false;
     BodyReceiver r = receiver;
     receiver = null;
     if (r != null && !closing) {
