@@ -99,7 +99,9 @@ public final class StreamClientLink implements ClientLink {
     if (queued == NativeSocket.QUEUE) {
       writeQueued(); // may leave a remainder with Netty: checked next
     }
-    if (fd < 0 || !nettyQueueEmpty()) {
+    // While frames are queued Netty's queue is empty (every write hands them over first), so it is
+    // looked at only for the first frame of a batch, not per datagram.
+    if (fd < 0 || (queued == 0 && !nettyQueueEmpty())) {
       ClientLink.super.writeArena(view); // a copy, behind what Netty holds
       return;
     }
