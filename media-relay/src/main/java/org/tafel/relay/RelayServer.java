@@ -39,7 +39,6 @@ import org.tafel.relay.policy.PeerPolicy;
 import org.tafel.relay.quota.AllocationQuota;
 import org.tafel.relay.transport.NativeUdp;
 import org.tafel.relay.transport.NativeUdpListener;
-import org.tafel.relay.transport.StreamFrameDecoder;
 import org.tafel.relay.transport.StreamHandler;
 import org.tafel.relay.transport.Transports;
 import org.tafel.relay.transport.UdpListenerHandler;
@@ -291,7 +290,6 @@ public final class RelayServer implements AutoCloseable {
                     }
                     ch.pipeline()
                         .addLast(new IdleStateHandler(STREAM_IDLE_SECONDS, 0, 0))
-                        .addLast(new StreamFrameDecoder(context.metrics()))
                         .addLast(new StreamHandler(d, d.lifecycle()));
                   }
                 });
