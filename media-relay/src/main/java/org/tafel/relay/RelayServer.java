@@ -37,6 +37,7 @@ import org.tafel.relay.dispatch.RelayContext;
 import org.tafel.relay.dispatch.StunDispatcher;
 import org.tafel.relay.policy.PeerPolicy;
 import org.tafel.relay.quota.AllocationQuota;
+import org.tafel.relay.transport.FlushBatch;
 import org.tafel.relay.transport.NativeUdp;
 import org.tafel.relay.transport.NativeUdpListener;
 import org.tafel.relay.transport.StreamHandler;
@@ -76,6 +77,11 @@ public final class RelayServer implements AutoCloseable {
   public synchronized void start() throws RelayStartException {
     if (running) {
       return;
+    }
+    try {
+      FlushBatch.holdNanos(System.getProperty(FlushBatch.HOLD_PROPERTY));
+    } catch (IllegalArgumentException e) {
+      throw new RelayStartException(e.getMessage());
     }
     checkFree("relay.turn-port", config.turnPort());
     if (config.turnsPort() > 0) {

@@ -53,7 +53,52 @@ public final class FlushBatch implements Runnable {
    * read next find everything queued so far sent first. Batching saves system calls at full rate,
    * but a datagram held while the loop reads many more is a datagram the peer cannot answer yet.
    */
-  static final long HOLD_NANOS = Long.getLong("tafel.relay.holdMicros", 50) * 1000L;
+  static final long HOLD_NANOS = holdNanosOrDefault();
+
+  /** The system property that sets the hold bound, in microseconds (a tuning knob). */
+  public static final String HOLD_PROPERTY = "tafel.relay.holdMicros";
+
+  private static final long DEFAULT_HOLD_MICROS = 50;
+  private static final long MAX_HOLD_MICROS = 1_000_000_000L;
+
+  /**
+   * The hold bound in nanoseconds for a value of {@link #HOLD_PROPERTY} (null: the default, 50 µs).
+   * The relay checks the property with this before it starts, so a mistyped value stops it with a
+   * message rather than being replaced by the default.
+   *
+   * @throws IllegalArgumentException naming the property and the values it takes
+   */
+  public static long holdNanos(String micros) {
+    if (micros == null) {
+      return DEFAULT_HOLD_MICROS * 1000L;
+    }
+    try {
+      long v = Long.parseLong(micros.trim());
+      if (v >= 0 && v <= MAX_HOLD_MICROS) {
+        return v * 1000L;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "-D"
+            + HOLD_PROPERTY
+            + "="
+            + micros
+            + ": expected a whole number of microseconds from 0 to "
+            + MAX_HOLD_MICROS
+            + " (default "
+            + DEFAULT_HOLD_MICROS
+            + ")");
+  }
+
+  private static long holdNanosOrDefault() {
+    try {
+      return holdNanos(System.getProperty(HOLD_PROPERTY));
+    } catch (IllegalArgumentException e) {
+      return DEFAULT_HOLD_MICROS * 1000L; // only without RelayServer, which refuses to start
+    }
+  }
 
   private final ArrayList<Target> pending = new ArrayList<>();
   private boolean scheduled;
