@@ -97,6 +97,32 @@ public final class RawTurnClient implements AutoCloseable {
     return new RawTurnClient(s, server);
   }
 
+  /**
+   * A client over TLS (RFC 8656 §3.1) to {@code tlsPort}; it trusts any certificate (the relay's
+   * development certificate is self-signed).
+   */
+  public static RawTurnClient overTls(int tlsPort) throws Exception {
+    InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), tlsPort);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);
+    Socket s = ctx.getSocketFactory().createSocket(server.getAddress(), tlsPort);
+    return new RawTurnClient(s, server);
+  }
+
+  /** Test-only trust manager for {@link #overTls}. */
+  private static final class TrustAll implements javax.net.ssl.X509TrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
+
   /** TURN REST credentials from the shared secret, valid for an hour. */
   public RawTurnClient restUser(String secret, String name) {
     username = (System.currentTimeMillis() / 1000 + 3600) + ":" + name;

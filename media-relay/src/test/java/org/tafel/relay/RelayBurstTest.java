@@ -124,6 +124,38 @@ class RelayBurstTest {
    * are dropped and counted. When the client reads again every frame is whole, padded and in order,
    * and what arrived plus what was counted is everything the peer sent.
    */
+  /**
+   * A TLS client gets a peer's datagrams whole and in order: its link copies each into Netty and
+   * the TLS handler encrypts them at the loop's flush (the TCP tests cover the native write).
+   */
+  @Test
+  void aTlsClientGetsThePeersDatagramsWholeAndInOrder() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").tls().start();
+        RawTurnClient c = RawTurnClient.overTls(relay.server.turnsPort())) {
+      InetSocketAddress peerAddr =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(0, c.channelBind(0x4000, peerAddr).errorCode());
+
+      int size = 161; // padded to 164 on the stream
+      for (int i = 0; i < BURST; i++) {
+        byte[] payload = numbered(i, size);
+        peer.send(new DatagramPacket(payload, payload.length, relayed));
+      }
+      DataInputStream in = new DataInputStream(c.stream.getInputStream());
+      byte[] frame = new byte[4 + size + 3];
+      for (int i = 0; i < BURST; i++) {
+        in.readFully(frame); // times out (3 s) if a frame never leaves the relay
+        assertEquals(0x4000, ((frame[0] & 0xff) << 8) | (frame[1] & 0xff), "channel number");
+        assertEquals(size, ((frame[2] & 0xff) << 8) | (frame[3] & 0xff), "length");
+        assertArrayEquals(numbered(i, size), Arrays.copyOfRange(frame, 4, 4 + size), "frame " + i);
+      }
+      assertEquals(0, relay.metricTotal("tafel_relay_dropped_packets_total"));
+    }
+  }
+
   @Test
   void aTcpClientThatStopsReadingGetsWholeFramesInOrderAndTheRestIsCounted() throws Exception {
     int count = 12_000;

@@ -119,7 +119,11 @@ public final class StreamClientLink implements ClientLink {
     if (queued > 0) {
       writeQueued();
     }
-    channel.flush();
+    // On a natively written connection whose socket took every frame Netty holds nothing: no
+    // pipeline pass for an empty flush. Links that copy (TLS, NIO) flush as before.
+    if (fd < 0 || !nettyQueueEmpty()) {
+      channel.flush();
+    }
   }
 
   private boolean nettyQueueEmpty() {
