@@ -11,10 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Random;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tafel.protocol.stun.StunClass;
@@ -144,40 +140,20 @@ class MalformedInputTest {
 
   @Test
   void answersBindingOverTls() throws Exception {
-    try (RelayFixture relay = RelayFixture.builder().tls().start()) {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new TrustAll()}, null);
-      try (SSLSocket s =
-          (SSLSocket)
-              ctx.getSocketFactory()
-                  .createSocket(InetAddress.getLoopbackAddress(), relay.server.turnsPort())) {
-        s.setSoTimeout(5000);
-        s.getOutputStream().write(bindingRequest());
-        InputStream in = s.getInputStream();
-        byte[] header = in.readNBytes(20);
-        assertEquals(0x01, header[0]);
-        assertEquals(0x01, header[1]);
-      }
+    try (RelayFixture relay = RelayFixture.builder().tls().start();
+        RawTurnClient c = RawTurnClient.overTls(relay.server.turnsPort())) {
+      c.stream.setSoTimeout(5000);
+      c.stream.getOutputStream().write(bindingRequest());
+      InputStream in = c.stream.getInputStream();
+      byte[] header = in.readNBytes(20);
+      assertEquals(0x01, header[0]);
+      assertEquals(0x01, header[1]);
     }
   }
 
   private static byte[] bindingRequest() throws Exception {
     try (RawTurnClient c = new RawTurnClient(1)) {
       return c.build(StunMethod.BINDING, StunClass.REQUEST, false, w -> {});
-    }
-  }
-
-  /** Test-only: the relay's development certificate is self-signed. */
-  private static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-    @Override
-    public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-    @Override
-    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-      return new java.security.cert.X509Certificate[0];
     }
   }
 }
