@@ -92,6 +92,42 @@ class RelayBurstTest {
   }
 
   /**
+   * Send indications and ChannelData in one burst, alternating: on the native path both are relayed
+   * from where the listener read them, so a payload overwritten or sent from the wrong place before
+   * the flush would show here as a wrong or reordered datagram.
+   */
+  @Test
+  void aBurstOfSendIndicationsAndChannelDataReachesThePeerWholeAndInOrder() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = start();
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      peer.setReceiveBufferSize(1 << 20);
+      InetSocketAddress peerAddr =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+      c.restUser(RelayFixture.SECRET, "teacher");
+      c.allocate();
+      assertEquals(0, c.channelBind(0x4000, peerAddr).errorCode());
+
+      for (int i = 0; i < BURST; i++) {
+        if (i % 2 == 0) {
+          c.sendIndication(peerAddr, numbered(i));
+        } else {
+          c.channelData(0x4000, numbered(i));
+        }
+      }
+      peer.setSoTimeout(3000);
+      for (int i = 0; i < BURST; i++) {
+        DatagramPacket got = new DatagramPacket(new byte[2048], 2048);
+        peer.receive(got);
+        assertArrayEquals(
+            numbered(i), Arrays.copyOf(got.getData(), got.getLength()), "datagram " + i);
+      }
+      assertEquals(0, relay.metricTotal("tafel_relay_dropped_packets_total"));
+      assertEquals(BURST, relay.metric("tafel_relay_packets_total{direction=\"client_to_peer\"}"));
+    }
+  }
+
+  /**
    * A peer datagram that cannot be framed for the client (longer than the relay reads whole, or too
    * long for the header in front) is dropped and counted; the next one still comes through.
    */

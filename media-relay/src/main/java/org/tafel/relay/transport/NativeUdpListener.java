@@ -5,6 +5,8 @@ import io.netty.channel.IoEventLoop;
 import io.netty.util.collection.LongObjectHashMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import org.tafel.protocol.stun.StunClass;
+import org.tafel.protocol.stun.StunMethod;
 import org.tafel.relay.RelayMetrics.DropReason;
 import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.dispatch.StunDispatcher;
@@ -12,10 +14,16 @@ import org.tafel.relay.dispatch.StunDispatcher;
 /**
  * A client-facing UDP listener on the native path, one per event loop on the same port
  * (SO_REUSEPORT). ChannelData from a client with an allocation is forwarded from where it was read,
- * without a copy or an object per datagram; everything else (STUN requests, Send indications) is
- * copied into a pooled buffer and goes through the {@link StunDispatcher} like on the Netty path.
+ * without a copy or an object per datagram. A Send indication from such a client goes through the
+ * {@link StunDispatcher} as it lies in the arena: parsed there, its DATA queued to the peer from
+ * there (no copy in, none out). Everything else (STUN requests, anything from a client without an
+ * allocation) is copied into a pooled buffer, since a request's handling may outlive the arena's
+ * datagram, and goes through the dispatcher like on the Netty path.
  */
 public final class NativeUdpListener extends NativeSocket {
+  private static final int SEND_INDICATION =
+      StunMethod.messageType(StunMethod.SEND, StunClass.INDICATION);
+
   private final StunDispatcher dispatcher;
   private final InetSocketAddress localAddress;
 
@@ -83,9 +91,18 @@ public final class NativeUdpListener extends NativeSocket {
     Allocation a = allocations.get(key);
     ByteBuf datagram = arena.datagram(i);
     int len = datagram.readableBytes();
-    if (a != null && len > 0 && (datagram.getUnsignedByte(datagram.readerIndex()) & 0xC0) == 0x40) {
-      dispatcher.forwarder().onChannelData(a, datagram);
-      return;
+    if (a != null && len > 0) {
+      int start = datagram.readerIndex();
+      if ((datagram.getUnsignedByte(start) & 0xC0) == 0x40) {
+        dispatcher.forwarder().onChannelData(a, datagram);
+        return;
+      }
+      if (len >= 2 && datagram.getUnsignedShort(start) == SEND_INDICATION) {
+        // The dispatcher parses the view and the forwarder queues a slice of it; releasing the
+        // arena's view does nothing, so the bytes stay where they are until the loop's flush.
+        dispatcher.onFrame(a.link(), a, datagram);
+        return;
+      }
     }
     ByteBuf frame = Transports.ALLOCATOR.directBuffer(Math.max(len, 1));
     frame.writeBytes(datagram);
