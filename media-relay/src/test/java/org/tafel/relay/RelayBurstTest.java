@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tafel.protocol.stun.StunAttribute;
@@ -67,28 +68,7 @@ class RelayBurstTest {
 
   @Test
   void aBurstFromTheClientReachesThePeerWholeAndInOrder() throws Exception {
-    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        RelayFixture relay = start();
-        RawTurnClient c = new RawTurnClient(relay.port())) {
-      peer.setReceiveBufferSize(1 << 20);
-      InetSocketAddress peerAddr =
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
-      c.restUser(RelayFixture.SECRET, "teacher");
-      c.allocate();
-      assertEquals(0, c.channelBind(0x4000, peerAddr).errorCode());
-
-      for (int i = 0; i < BURST; i++) {
-        c.channelData(0x4000, numbered(i));
-      }
-      peer.setSoTimeout(3000);
-      for (int i = 0; i < BURST; i++) {
-        DatagramPacket got = new DatagramPacket(new byte[2048], 2048);
-        peer.receive(got);
-        assertArrayEquals(
-            numbered(i), Arrays.copyOf(got.getData(), got.getLength()), "datagram " + i);
-      }
-      assertEquals(0, relay.metricTotal("tafel_relay_dropped_packets_total"));
-    }
+    sendABurstToThePeer(i -> false);
   }
 
   /**
@@ -98,6 +78,15 @@ class RelayBurstTest {
    */
   @Test
   void aBurstOfSendIndicationsAndChannelDataReachesThePeerWholeAndInOrder() throws Exception {
+    sendABurstToThePeer(i -> i % 2 == 0);
+  }
+
+  /**
+   * Sends {@link #BURST} numbered datagrams to a bound peer, datagram {@code i} as a Send
+   * indication where {@code asSendIndication} says so and as ChannelData otherwise, and checks that
+   * the peer gets each whole and in order, with nothing dropped.
+   */
+  private void sendABurstToThePeer(IntPredicate asSendIndication) throws Exception {
     try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         RelayFixture relay = start();
         RawTurnClient c = new RawTurnClient(relay.port())) {
@@ -109,7 +98,7 @@ class RelayBurstTest {
       assertEquals(0, c.channelBind(0x4000, peerAddr).errorCode());
 
       for (int i = 0; i < BURST; i++) {
-        if (i % 2 == 0) {
+        if (asSendIndication.test(i)) {
           c.sendIndication(peerAddr, numbered(i));
         } else {
           c.channelData(0x4000, numbered(i));
