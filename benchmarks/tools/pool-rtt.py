@@ -57,11 +57,8 @@ def main(directories):
                 p99_wins += quantile(per["tafel"], 99) <= quantile(per["coturn"], 99)
         if not pooled["tafel"] or not pooled["coturn"]:
             continue
-        cells = []
-        for s in SERVERS:
-            v = sorted(pooled[s])
-            cells.append(f"{quantile(v, 50)}/{quantile(v, 90)}/{quantile(v, 99)} ({len(v)})")
         t, c = sorted(pooled["tafel"]), sorted(pooled["coturn"])
+        cells = [f"{quantile(v, 50)}/{quantile(v, 90)}/{quantile(v, 99)} ({len(v)})" for v in (t, c)]
         ratios = f"{quantile(t, 50) / quantile(c, 50):.2f}, {quantile(t, 99) / quantile(c, 99):.2f}"
         print(f"{scenario} | {pairs} | {cells[0]} | {cells[1]} | {ratios} | {p50_wins}, {p99_wins} of {pairs}")
     return 0
