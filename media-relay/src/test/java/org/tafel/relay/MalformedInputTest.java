@@ -117,6 +117,45 @@ class MalformedInputTest {
     }
   }
 
+  /**
+   * A client with an allocation has its Send indications parsed where the listener read them (on
+   * the native path): cut short, or no more than the message type, each is dropped and counted as
+   * malformed, and the client's next Send indication still reaches the peer.
+   */
+  @Test
+  void dropsBrokenSendIndicationsFromAnAllocatedClientAndRelaysTheNext() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      InetSocketAddress peerAddr =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+      c.restUser(RelayFixture.SECRET, "teacher");
+      assertEquals(StunClass.SUCCESS_RESPONSE, c.allocate().cls());
+      assertEquals(StunClass.SUCCESS_RESPONSE, c.createPermission(peerAddr).cls());
+      String malformed = "tafel_relay_dropped_packets_total{reason=\"malformed\"}";
+      long before = relay.metric(malformed);
+
+      byte[] send =
+          c.build(
+              StunMethod.SEND,
+              StunClass.INDICATION,
+              false,
+              w ->
+                  w.addXorAddress(org.tafel.protocol.stun.StunAttribute.XOR_PEER_ADDRESS, peerAddr)
+                      .addBytes(org.tafel.protocol.stun.StunAttribute.DATA, new byte[] {1, 2, 3}));
+      c.sendRaw(java.util.Arrays.copyOf(send, send.length - 6)); // length field says more
+      c.sendRaw(new byte[] {0x00, 0x16}); // a Send indication's type and nothing else
+      c.sendIndication(peerAddr, "after".getBytes());
+
+      peer.setSoTimeout(3000);
+      DatagramPacket got = new DatagramPacket(new byte[100], 100);
+      peer.receive(got);
+      assertEquals("after", new String(got.getData(), 0, got.getLength()));
+      assertEquals(before + 2, relay.metric(malformed), relay.metricsText());
+      assertEquals(1, relay.metric("tafel_relay_packets_total{direction=\"client_to_peer\"}"));
+    }
+  }
+
   @Test
   void closesAStreamThatIsNeitherStunNorChannelDataAndServesOthers() throws Exception {
     try (RelayFixture relay = RelayFixture.builder().start()) {
