@@ -127,8 +127,7 @@ class MalformedInputTest {
     try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").start();
         RawTurnClient c = new RawTurnClient(relay.port())) {
-      InetSocketAddress peerAddr =
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort());
+      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
       c.restUser(RelayFixture.SECRET, "teacher");
       assertEquals(StunClass.SUCCESS_RESPONSE, c.allocate().cls());
       assertEquals(StunClass.SUCCESS_RESPONSE, c.createPermission(peerAddr).cls());
