@@ -231,6 +231,21 @@ class BadInputTest {
     assertEquals(List.of(), f.files("data"), "no blob yet");
   }
 
+  /**
+   * A client that got its answer sends the next PATCH at once: the upload must already be unlocked
+   * then (423 here once came from a reply sent before the unlock).
+   */
+  @Test
+  void theNextPatchRightAfterAnAnswerIsNeverLocked() throws Exception {
+    int chunks = 300;
+    String location = createUpload(chunks * 10L);
+    for (int i = 0; i < chunks; i++) {
+      HttpResponse<byte[]> r = patch(location, i * 10L, BlobFixture.random(10));
+      assertEquals(204, r.statusCode(), "chunk " + i + ": " + new String(r.body()));
+    }
+    assertEquals(String.valueOf(chunks * 10), offset(location));
+  }
+
   @Test
   void offsetMismatchAnswers409AndWritesNothing() throws Exception {
     String location = createUpload(1000);

@@ -438,60 +438,68 @@ public final class TusEndpoints {
       sink.finish()
           .whenCompleteAsync(
               (n, failure) -> {
+                // The upload is unlocked before the client hears back: a client that got its
+                // answer may send the next PATCH at once, and must not find the upload locked.
+                Runnable answer;
                 try {
-                  if (failure != null) {
-                    throw failure;
-                  }
-                  if (checksum != null
-                      && !MessageDigest.isEqual(digest.digest(), checksum.expected())) {
-                    ch.truncate(u.offset());
-                    s.metrics().upload(true, UploadOutcome.CHECKSUM_MISMATCH);
-                    finishCreation();
-                    ex.reply(
-                        tus(
-                            Exchange.text(
-                                CHECKSUM_MISMATCH,
-                                "Upload-Checksum does not match; the chunk was discarded")));
-                    return;
-                  }
-                  store.advance(u, ch, n);
-                  if (u.offset() == u.length()) {
-                    store.complete(u);
-                  } else if (location != null) {
-                    store.persist(u);
-                  }
-                  s.metrics().bytesUploaded.add(n);
-                  s.metrics()
-                      .upload(
-                          true,
-                          u.completed()
-                              ? UploadOutcome.CREATED
-                              : location != null ? UploadOutcome.STARTED : UploadOutcome.CHUNK);
-                  FullHttpResponse r =
-                      tus(
-                          Exchange.response(
-                              location != null
-                                  ? HttpResponseStatus.CREATED
-                                  : HttpResponseStatus.NO_CONTENT));
-                  if (location != null) {
-                    r.headers().set(HttpHeaderNames.LOCATION, location);
-                  }
-                  describe(r.headers(), u);
-                  ex.reply(r);
-                } catch (Throwable t) {
-                  log.warn("tus: a chunk could not be stored: {}", LogSafe.of(t));
-                  s.metrics().upload(true, UploadOutcome.FAILED);
-                  try {
-                    ch.truncate(u.offset());
-                  } catch (IOException ignored) {
-                    // the state's offset still rules at the next start
-                  }
-                  ex.fail("chunk could not be stored");
+                  answer = settle(n, failure);
                 } finally {
                   close();
                 }
+                answer.run();
               },
               s.io());
+    }
+
+    /** Stores or discards the received chunk; returns how to answer the client. */
+    private Runnable settle(Long n, Throwable failure) {
+      try {
+        if (failure != null) {
+          throw failure;
+        }
+        if (checksum != null && !MessageDigest.isEqual(digest.digest(), checksum.expected())) {
+          ch.truncate(u.offset());
+          s.metrics().upload(true, UploadOutcome.CHECKSUM_MISMATCH);
+          finishCreation();
+          FullHttpResponse r =
+              tus(
+                  Exchange.text(
+                      CHECKSUM_MISMATCH,
+                      "Upload-Checksum does not match; the chunk was discarded"));
+          return () -> ex.reply(r);
+        }
+        store.advance(u, ch, n);
+        if (u.offset() == u.length()) {
+          store.complete(u);
+        } else if (location != null) {
+          store.persist(u);
+        }
+        s.metrics().bytesUploaded.add(n);
+        s.metrics()
+            .upload(
+                true,
+                u.completed()
+                    ? UploadOutcome.CREATED
+                    : location != null ? UploadOutcome.STARTED : UploadOutcome.CHUNK);
+        FullHttpResponse r =
+            tus(
+                Exchange.response(
+                    location != null ? HttpResponseStatus.CREATED : HttpResponseStatus.NO_CONTENT));
+        if (location != null) {
+          r.headers().set(HttpHeaderNames.LOCATION, location);
+        }
+        describe(r.headers(), u);
+        return () -> ex.reply(r);
+      } catch (Throwable t) {
+        log.warn("tus: a chunk could not be stored: {}", LogSafe.of(t));
+        s.metrics().upload(true, UploadOutcome.FAILED);
+        try {
+          ch.truncate(u.offset());
+        } catch (IOException ignored) {
+          // the state's offset still rules at the next start
+        }
+        return () -> ex.fail("chunk could not be stored");
+      }
     }
 
     /** A creation-with-upload whose body is refused still leaves a created, empty upload. */
@@ -557,14 +565,19 @@ public final class TusEndpoints {
     s.io()
         .execute(
             () -> {
+              boolean removed = false;
               try {
                 store.remove(u);
-                ex.reply(tus(Exchange.response(HttpResponseStatus.NO_CONTENT)));
+                removed = true;
               } catch (IOException e) {
                 log.warn("tus: termination failed: {}", LogSafe.of(e));
-                ex.fail("termination failed");
               } finally {
-                store.unlock(u);
+                store.unlock(u); // before the answer, as after a PATCH
+              }
+              if (removed) {
+                ex.reply(tus(Exchange.response(HttpResponseStatus.NO_CONTENT)));
+              } else {
+                ex.fail("termination failed");
               }
             });
   }
