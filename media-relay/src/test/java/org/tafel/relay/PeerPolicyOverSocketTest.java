@@ -75,6 +75,42 @@ class PeerPolicyOverSocketTest {
     }
   }
 
+  /**
+   * The port rule holds the other way too: what a service port of the relay's host sends to a
+   * relayed address is dropped and counted, though the address has a permission; the same peer
+   * address from another port is relayed.
+   */
+  @Test
+  void dropsWhatTheHostsServicePortsSendToARelayedAddress() throws Exception {
+    try (DatagramSocket admin = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay =
+            RelayFixture.builder()
+                .allowPeer("127.0.0.0/8")
+                .protectedPorts(Set.of(admin.getLocalPort()))
+                .start();
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed =
+          c.allocate().xorAddress(org.tafel.protocol.stun.StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(
+          0, c.createPermission((InetSocketAddress) peer.getLocalSocketAddress()).errorCode());
+      String refused = "tafel_relay_dropped_packets_total{reason=\"peer_policy\"}";
+      for (int i = 0; i < 3; i++) {
+        admin.send(new DatagramPacket(new byte[] {42}, 1, relayed));
+      }
+      peer.send(new DatagramPacket("peer".getBytes(), 4, relayed));
+      byte[] got = c.receiveRaw(3000);
+      assertTrue(got != null, "nothing reached the client");
+      assertEquals(
+          "peer",
+          new RawTurnClient.Response(StunClass.INDICATION, 0, 0, got)
+              .string(org.tafel.protocol.stun.StunAttribute.DATA));
+      assertEquals(3, relay.metric(refused), relay.metricsText());
+      assertEquals(3, relay.metric("tafel_relay_denied_peers_total"));
+    }
+  }
+
   @Test
   void relaysToAnAllowListedPeerBothWays() throws Exception {
     try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());

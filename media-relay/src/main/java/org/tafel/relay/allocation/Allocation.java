@@ -2,6 +2,7 @@ package org.tafel.relay.allocation;
 
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -13,15 +14,33 @@ import org.tafel.relay.transport.RelaySocket;
 
 /** One allocation. Touched only on the event loop of its client link; no locks. */
 public final class Allocation {
-  /** A channel binding (RFC 8656 §12). */
+  /**
+   * A channel binding (RFC 8656 §12), holding what a ChannelData datagram needs on its way to the
+   * peer: the peer as ints, and the permission it was last checked against, so that the
+   * per-datagram path reads this object instead of the address objects and the permission map.
+   */
   public static final class ChannelBinding {
     public final int number;
     public final InetSocketAddress peer;
+
+    /**
+     * True when the peer is IPv4; then {@link #ipv4} is its address (as {@code Cidr.ipv4ToInt}).
+     */
+    public final boolean isIpv4;
+
+    public final int ipv4;
+    public final int port;
     long expiresAtMillis;
+
+    /** The peer's permission when last seen live; re-read from the map once it is not. */
+    Permission permission;
 
     ChannelBinding(int number, InetSocketAddress peer, long expiresAtMillis) {
       this.number = number;
       this.peer = peer;
+      this.isIpv4 = peer.getAddress() instanceof Inet4Address;
+      this.ipv4 = isIpv4 ? peer.getAddress().hashCode() : 0; // Inet4Address.hashCode(): CidrTest
+      this.port = peer.getPort();
       this.expiresAtMillis = expiresAtMillis;
     }
 
@@ -30,11 +49,20 @@ public final class Allocation {
     }
   }
 
-  private static final class Permission {
+  /**
+   * A permission (RFC 8656 §9). A permission object leaves its allocation only once it has expired
+   * (or with the allocation), and a refresh updates it in place: so a reference to one that is
+   * still live is as good as a lookup in the map, and one that is not must be looked up again.
+   */
+  public static final class Permission {
     long expiresAtMillis;
 
     Permission(long expiresAtMillis) {
       this.expiresAtMillis = expiresAtMillis;
+    }
+
+    public boolean live(long nowMillis) {
+      return expiresAtMillis > nowMillis;
     }
   }
 
@@ -52,6 +80,12 @@ public final class Allocation {
   private final TokenBucket toClient;
   private ScheduledFuture<?> timer;
   private boolean closed;
+
+  /** The binding {@link #channel} found last; forgotten when it is purged. */
+  private ChannelBinding lastChannel;
+
+  /** Counts the bindings added, so a cache of {@link #channelFor} knows when to look again. */
+  private int bindingsAdded;
 
   public Allocation(
       ClientLink link,
@@ -136,6 +170,21 @@ public final class Allocation {
     return p != null && p.expiresAtMillis > nowMillis;
   }
 
+  /** The permission for this peer address, live or not yet purged; null if there is none. */
+  public Permission permission(InetAddress peer) {
+    return permissions.get(peer);
+  }
+
+  /** True if the binding's peer has a live permission (the binding remembers which one). */
+  public boolean permits(ChannelBinding b, long nowMillis) {
+    Permission p = b.permission;
+    if (p == null || p.expiresAtMillis <= nowMillis) {
+      p = permissions.get(b.peer.getAddress());
+      b.permission = p;
+    }
+    return p != null && p.expiresAtMillis > nowMillis;
+  }
+
   public int permissionCount() {
     return permissions.size();
   }
@@ -155,9 +204,27 @@ public final class Allocation {
   }
 
   public ChannelBinding channel(int number) {
-    return channelsByNumber.get(number);
+    ChannelBinding b = lastChannel;
+    if (b != null && b.number == number) {
+      return b;
+    }
+    b = channelsByNumber.get(number);
+    if (b != null) {
+      lastChannel = b;
+    }
+    return b;
   }
 
+  /** Changes whenever a binding is added; see {@link #channelFor}. */
+  public int bindingsAdded() {
+    return bindingsAdded;
+  }
+
+  /**
+   * The binding for this peer, live or not yet purged. A binding only leaves once it has expired,
+   * so a caller may keep the answer while {@link #bindingsAdded} is unchanged, checking it with
+   * {@link ChannelBinding#live}.
+   */
   public ChannelBinding channelFor(InetSocketAddress peer) {
     return channelsByPeer.get(peer);
   }
@@ -169,6 +236,7 @@ public final class Allocation {
       b = new ChannelBinding(number, peer, expiresAtMillis);
       channelsByNumber.put(number, b);
       channelsByPeer.put(peer, b);
+      bindingsAdded++;
     } else {
       b.expiresAtMillis = expiresAtMillis;
     }
@@ -191,6 +259,9 @@ public final class Allocation {
       if (b.expiresAtMillis <= nowMillis) {
         it.remove();
         channelsByPeer.remove(b.peer);
+        if (b == lastChannel) {
+          lastChannel = null;
+        }
       } else {
         next = Math.min(next, b.expiresAtMillis);
       }

@@ -60,7 +60,15 @@ public final class ClientForwarder {
     }
     frame.setIndex(
         start + TurnFraming.CHANNEL_DATA_HEADER, start + TurnFraming.CHANNEL_DATA_HEADER + length);
-    send(a, b.peer, frame, now);
+    if (!PeerGate.admits(a, b, now, ctx.policy(), metrics)) {
+      frame.release();
+      return;
+    }
+    RelaySocket relay = relayFor(a, frame);
+    if (relay != null) {
+      relay.send(frame, b);
+      counted(length);
+    }
   }
 
   /** Forwards the DATA of a parsed Send indication; the caller keeps and releases the message. */
@@ -97,18 +105,33 @@ public final class ClientForwarder {
       return;
     }
     int len = payload.readableBytes();
-    if (!a.takeToPeer(len)) {
+    RelaySocket relay = relayFor(a, payload);
+    if (relay != null) {
+      relay.send(payload, peer);
+      counted(len);
+    }
+  }
+
+  /**
+   * The allocation's relay socket if {@code payload} may go out now (bandwidth, backlog); null
+   * after releasing and counting it otherwise.
+   */
+  private RelaySocket relayFor(Allocation a, ByteBuf payload) {
+    if (!a.takeToPeer(payload.readableBytes())) {
       payload.release();
       metrics.drop(DropReason.BANDWIDTH);
-      return;
+      return null;
     }
     RelaySocket relay = a.relaySocket();
     if (!relay.writable()) {
       payload.release();
       metrics.drop(DropReason.RELAY_BACKLOG);
-      return;
+      return null;
     }
-    relay.send(payload, peer);
+    return relay;
+  }
+
+  private void counted(int len) {
     metrics.packetsClientToPeer.increment();
     metrics.bytesClientToPeer.add(len);
   }

@@ -28,6 +28,14 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
   private final AllocationLifecycle lifecycle;
   private final HeadroomRecvByteBufAllocator receiveBuffers;
 
+  // What forwardIpv4 found for the peer it saw last (loop-confined, like the allocation).
+  private int peerIp;
+  private int peerPort;
+  private InetSocketAddress peer;
+  private Allocation.Permission permission;
+  private Allocation.ChannelBinding binding;
+  private int bindingsSeen;
+
   public PeerForwarder(
       RelayContext ctx,
       Allocation allocation,
@@ -64,6 +72,60 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
       payload.release();
       return;
     }
+    deliver(a, a.channelFor(peer), peer, payload, root, arena, now);
+  }
+
+  /**
+   * {@link #forward} for a datagram of the native path (in the loop's arena) from an IPv4 peer
+   * given as ints. What the lookups by address found for the last peer is kept (its address object,
+   * permission and binding) and used again while datagrams come from the same peer, as long as the
+   * permission is live and no binding was added since; so a steady stream reads this object and the
+   * allocation, not the address objects and maps.
+   */
+  public void forwardIpv4(int ip, int port, ByteBuf payload) {
+    Allocation a = allocation;
+    if (a.closed()) {
+      payload.release();
+      return;
+    }
+    long now = ctx.nowMillis();
+    if (peer == null || ip != peerIp || port != peerPort) {
+      peer = new InetSocketAddress(Cidr.ipv4FromInt(ip), port);
+      peerIp = ip;
+      peerPort = port;
+      permission = null;
+      bindingsSeen = a.bindingsAdded() - 1;
+    }
+    Allocation.Permission p = permission;
+    if (p == null || !p.live(now)) {
+      p = a.permission(peer.getAddress());
+      permission = p;
+      if (p == null || !p.live(now)) {
+        payload.release();
+        PeerGate.noPermission(metrics);
+        return;
+      }
+    }
+    if (!PeerGate.allowed(ctx.policy().checkIpv4(ip, port), metrics)) {
+      payload.release();
+      return;
+    }
+    if (bindingsSeen != a.bindingsAdded()) {
+      binding = a.channelFor(peer);
+      bindingsSeen = a.bindingsAdded();
+    }
+    deliver(a, binding, peer, payload, null, true, now);
+  }
+
+  /** The checks and framing after the permission and policy: {@code b} is the peer's binding. */
+  private void deliver(
+      Allocation a,
+      Allocation.ChannelBinding b,
+      InetSocketAddress peer,
+      ByteBuf payload,
+      ByteBuf root,
+      boolean arena,
+      long now) {
     int len = payload.readableBytes();
     if (len > HeadroomRecvByteBufAllocator.MAX_DATAGRAM - 1) {
       payload.release();
@@ -81,7 +143,6 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
       metrics.drop(DropReason.BANDWIDTH);
       return;
     }
-    Allocation.ChannelBinding b = a.channelFor(peer);
     ByteBuf out;
     if (b != null && b.live(now)) {
       out = withRoom(payload, root, TurnFraming.CHANNEL_DATA_HEADER, 3);

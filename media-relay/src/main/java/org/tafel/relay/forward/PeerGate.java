@@ -20,10 +20,35 @@ final class PeerGate {
       PeerPolicy policy,
       RelayMetrics metrics) {
     if (!a.hasPermission(peer.getAddress(), nowMillis)) {
-      metrics.drop(DropReason.NO_PERMISSION);
-      return false;
+      return noPermission(metrics);
     }
-    if (policy.check(peer.getAddress(), peer.getPort()) != PeerPolicy.Verdict.ALLOWED) {
+    return allowed(policy.check(peer.getAddress(), peer.getPort()), metrics);
+  }
+
+  /** The same checks for a channel's peer, from what the binding holds. */
+  static boolean admits(
+      Allocation a,
+      Allocation.ChannelBinding b,
+      long nowMillis,
+      PeerPolicy policy,
+      RelayMetrics metrics) {
+    if (!a.permits(b, nowMillis)) {
+      return noPermission(metrics);
+    }
+    return allowed(
+        b.isIpv4 ? policy.checkIpv4(b.ipv4, b.port) : policy.check(b.peer.getAddress(), b.port),
+        metrics);
+  }
+
+  /** Counts a datagram whose peer has no live permission; false. */
+  static boolean noPermission(RelayMetrics metrics) {
+    metrics.drop(DropReason.NO_PERMISSION);
+    return false;
+  }
+
+  /** True for {@code ALLOWED}; otherwise counts the refusal. */
+  static boolean allowed(PeerPolicy.Verdict verdict, RelayMetrics metrics) {
+    if (verdict != PeerPolicy.Verdict.ALLOWED) {
       metrics.deniedPeers.increment();
       metrics.drop(DropReason.PEER_POLICY);
       return false;

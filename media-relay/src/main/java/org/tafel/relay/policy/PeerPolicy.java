@@ -87,21 +87,39 @@ public final class PeerPolicy {
   /** The address check, for CreatePermission and ChannelBind. */
   public Verdict checkAddress(InetAddress peer) {
     if (peer instanceof Inet4Address v4) {
-      int ipv4 = Cidr.ipv4ToInt(v4); // allocation-free: this runs per datagram
-      for (int i = 0; i < allowed.size(); i++) {
-        if (allowed.get(i).containsIpv4(ipv4)) {
-          return Verdict.ALLOWED;
-        }
-      }
-      return SpecialPurposeAddresses.isGloballyReachableIpv4(ipv4)
-          ? Verdict.ALLOWED
-          : Verdict.NOT_GLOBALLY_REACHABLE;
+      return checkIpv4Address(Cidr.ipv4ToInt(v4));
     }
     InetAddress a = unscoped(peer);
     if (isAllowListed(a) || SpecialPurposeAddresses.isGloballyReachable(a)) {
       return Verdict.ALLOWED;
     }
     return Verdict.NOT_GLOBALLY_REACHABLE;
+  }
+
+  private Verdict checkIpv4Address(int ipv4) {
+    for (int i = 0; i < allowed.size(); i++) {
+      if (allowed.get(i).containsIpv4(ipv4)) {
+        return Verdict.ALLOWED;
+      }
+    }
+    return SpecialPurposeAddresses.isGloballyReachableIpv4(ipv4)
+        ? Verdict.ALLOWED
+        : Verdict.NOT_GLOBALLY_REACHABLE;
+  }
+
+  /**
+   * {@link #check(InetAddress, int)} for an IPv4 peer given as an int ({@link Cidr#ipv4ToInt}), as
+   * the per-datagram path has it: no address object is read unless the port is a protected one.
+   */
+  public Verdict checkIpv4(int ipv4, int port) {
+    Verdict v = checkIpv4Address(ipv4);
+    if (v != Verdict.ALLOWED) {
+      return v;
+    }
+    if (protectedPorts[port & 0xffff] && isOwnAddress(Cidr.ipv4FromInt(ipv4))) {
+      return Verdict.RELAY_HOST_PORT;
+    }
+    return Verdict.ALLOWED;
   }
 
   /** The address and port check, per datagram and at ChannelBind. */

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import org.tafel.protocol.net.Cidr;
 import org.tafel.relay.RelayMetrics;
 import org.tafel.relay.RelayMetrics.DropReason;
+import org.tafel.relay.allocation.Allocation;
 import org.tafel.relay.forward.PeerForwarder;
 
 /**
@@ -23,9 +24,6 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
   private static final int RECEIVE_BUFFER = 1024 * 1024;
 
   private final PeerForwarder forwarder;
-  private int lastIp;
-  private int lastPort = -1;
-  private InetSocketAddress lastPeer;
 
   private NativeRelaySocket(
       IoEventLoop loop, int fd, RelayMetrics metrics, PeerForwarder forwarder) {
@@ -58,18 +56,7 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
 
   @Override
   void onDatagram(NativeArena arena, int i) {
-    InetSocketAddress peer = peer(arena.sourceIp(i), arena.sourcePort(i));
-    forwarder.forward(peer, arena.datagram(i), null, true);
-  }
-
-  /** The peer's address object, reused while datagrams come from the same peer. */
-  private InetSocketAddress peer(int ip, int port) {
-    if (port != lastPort || ip != lastIp) {
-      lastPeer = NativeUdp.address(ip, port);
-      lastIp = ip;
-      lastPort = port;
-    }
-    return lastPeer;
+    forwarder.forwardIpv4(arena.sourceIp(i), arena.sourcePort(i), arena.datagram(i));
   }
 
   @Override
@@ -85,10 +72,27 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
   @Override
   public void send(ByteBuf payload, InetSocketAddress peer) {
     if (!(peer.getAddress() instanceof Inet4Address v4)) {
-      payload.release(); // an IPv4 relay has no permission for other families
-      metrics.drop(DropReason.PEER_POLICY);
+      notIpv4(payload);
       return;
     }
+    send(payload, Cidr.ipv4ToInt(v4), peer.getPort());
+  }
+
+  @Override
+  public void send(ByteBuf payload, Allocation.ChannelBinding channel) {
+    if (!channel.isIpv4) {
+      notIpv4(payload);
+      return;
+    }
+    send(payload, channel.ipv4, channel.port);
+  }
+
+  private void notIpv4(ByteBuf payload) {
+    payload.release(); // an IPv4 relay has no permission for other families
+    metrics.drop(DropReason.PEER_POLICY);
+  }
+
+  private void send(ByteBuf payload, int ip, int port) {
     NativeArena arena = FlushBatch.current().arena();
     int len = payload.readableBytes();
     long address;
@@ -98,6 +102,6 @@ public final class NativeRelaySocket extends NativeSocket implements RelaySocket
       address = arena.copyIn(payload, payload.readerIndex(), len);
     }
     payload.release();
-    enqueue(address, len, Cidr.ipv4ToInt(v4), peer.getPort());
+    enqueue(address, len, ip, port);
   }
 }

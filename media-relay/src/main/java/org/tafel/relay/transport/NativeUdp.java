@@ -3,13 +3,12 @@ package org.tafel.relay.transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import org.tafel.protocol.net.Cidr;
 
 /**
  * Batched IPv4 UDP I/O through a small JNI library ({@code src/main/c/tafel_udp.c}, built by gcc
@@ -196,11 +195,6 @@ public final class NativeUdp {
 
   /** The socket address of host-order {@code ip} and {@code port}, without a name lookup. */
   public static InetSocketAddress address(int ip, int port) {
-    byte[] b = {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip};
-    try {
-      return new InetSocketAddress(InetAddress.getByAddress(b), port);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("four bytes are always an IPv4 address", e);
-    }
+    return new InetSocketAddress(Cidr.ipv4FromInt(ip), port);
   }
 }

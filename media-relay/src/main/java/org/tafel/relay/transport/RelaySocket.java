@@ -2,6 +2,7 @@ package org.tafel.relay.transport;
 
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+import org.tafel.relay.allocation.Allocation;
 
 /**
  * An allocation's relay socket, toward its peers: a Netty datagram channel ({@link
@@ -17,6 +18,14 @@ public interface RelaySocket {
    * iteration ends ({@link FlushBatch}).
    */
   void send(ByteBuf payload, InetSocketAddress peer);
+
+  /**
+   * {@link #send(ByteBuf, InetSocketAddress)} to a channel's peer; a socket that addresses peers by
+   * int takes them from the binding instead of the address object.
+   */
+  default void send(ByteBuf payload, Allocation.ChannelBinding channel) {
+    send(payload, channel.peer);
+  }
 
   /** Closes the socket; idempotent. */
   void close();

@@ -166,6 +166,16 @@ public final class Cidr {
     return a.hashCode();
   }
 
+  /** The inverse of {@link #ipv4ToInt}: the address of a big-endian int, without a name lookup. */
+  public static Inet4Address ipv4FromInt(int ipv4) {
+    byte[] b = {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4};
+    try {
+      return (Inet4Address) java.net.InetAddress.getByAddress(b);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError("four bytes are always an IPv4 address", e);
+    }
+  }
+
   /** Canonical form: {@code 10.0.0.0/8}, {@code 2001:db8::/32} (RFC 5952), prefix always shown. */
   @Override
   public String toString() {

@@ -143,6 +143,7 @@ class CidrTest {
     for (String a : new String[] {"10.0.0.1", "192.168.1.1", "255.255.255.255", "0.0.0.0"}) {
       Inet4Address v4 = (Inet4Address) InetAddress.getByName(a);
       assertEquals(Cidr.ipv4ToInt(v4.getAddress(), 0), Cidr.ipv4ToInt(v4), a);
+      assertEquals(v4, Cidr.ipv4FromInt(Cidr.ipv4ToInt(v4)), a);
     }
     assertEquals(0xc0a80101, Cidr.ipv4ToInt((Inet4Address) InetAddress.getByName("192.168.1.1")));
   }

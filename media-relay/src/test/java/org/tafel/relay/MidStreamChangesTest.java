@@ -1,0 +1,159 @@
+package org.tafel.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.tafel.protocol.stun.StunAttribute;
+import org.tafel.protocol.stun.StunClass;
+import org.tafel.protocol.stun.StunMethod;
+import org.tafel.protocol.testing.NettyLeakDetectorExtension;
+
+/**
+ * The relay keeps what it looked up for the last datagram (a channel's binding and permission, the
+ * last peer's binding and permission) and must notice at once when that changes while datagrams
+ * flow: a channel bound mid-stream, a second peer on the same address, a permission that lapses and
+ * is renewed.
+ */
+@ExtendWith(NettyLeakDetectorExtension.class)
+class MidStreamChangesTest {
+  private static final int CHANNEL = 0x4001;
+  private static final String NO_PERMISSION =
+      "tafel_relay_dropped_packets_total{reason=\"no_permission\"}";
+
+  /** What the relay's start-up log names as its UDP path here; a subclass runs the Netty path. */
+  String expectedDatapath() {
+    return "native UDP";
+  }
+
+  private RelayFixture start(RelayConfig.Limits limits) throws Exception {
+    RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").limits(limits).start();
+    assertTrue(
+        relay.server.datapath().contains(expectedDatapath()),
+        () -> "datapath: " + relay.server.datapath());
+    return relay;
+  }
+
+  @Test
+  void peerDatagramsTurnIntoChannelDataOnceTheChannelIsBoundAndOnlyForThatPeer() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DatagramSocket other = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = start(RelayConfig.Limits.defaults());
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(StunClass.SUCCESS_RESPONSE, c.createPermission(peerAddr).cls());
+
+      send(peer, relayed, "before");
+      assertDataIndication(c.receiveRaw(3000), peerAddr, "before");
+      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
+      send(peer, relayed, "after");
+      assertChannelData(c.receiveRaw(3000), "after");
+      // Same address (so the same permission), another port: not the channel's peer.
+      send(other, relayed, "other");
+      assertDataIndication(
+          c.receiveRaw(3000), (InetSocketAddress) other.getLocalSocketAddress(), "other");
+      send(peer, relayed, "again");
+      assertChannelData(c.receiveRaw(3000), "again");
+      assertEquals(0, relay.metricTotal("tafel_relay_dropped_packets_total"));
+    }
+  }
+
+  @Test
+  void aLapsedPermissionStopsBothDirectionsOfABoundChannelUntilItIsRenewed() throws Exception {
+    RelayConfig.Limits d = RelayConfig.Limits.defaults();
+    RelayConfig.Limits limits =
+        new RelayConfig.Limits(
+            d.allocationsPerUser(),
+            d.allocationsTotal(),
+            d.permissionsPerAllocation(),
+            d.bytesPerSecondPerAllocation(),
+            d.defaultLifetime(),
+            d.maxLifetime(),
+            Duration.ofSeconds(1), // permissions lapse; the channel stays bound
+            d.channelLifetime(),
+            d.nonceLifetime());
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = start(limits);
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
+      for (int round = 0; round < 2; round++) {
+        c.channelData(CHANNEL, ("out" + round).getBytes());
+        assertEquals("out" + round, receive(peer, 3000));
+        send(peer, relayed, "in" + round);
+        assertChannelData(c.receiveRaw(3000), "in" + round);
+
+        Thread.sleep(1500); // past the permission's lifetime
+        long refused = relay.metric(NO_PERMISSION);
+        c.channelData(CHANNEL, "lapsed".getBytes());
+        send(peer, relayed, "lapsed");
+        assertNull(receive(peer, 300), "relayed to the peer without a permission");
+        assertNull(c.receiveRaw(300), "relayed to the client without a permission");
+        assertEquals(refused + 2, relay.metric(NO_PERMISSION), relay.metricsText());
+
+        // Renewed: the first round by CreatePermission, the second by ChannelBind (§12.2).
+        if (round == 0) {
+          assertEquals(StunClass.SUCCESS_RESPONSE, c.createPermission(peerAddr).cls());
+        } else {
+          assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
+        }
+      }
+      c.channelData(CHANNEL, "renewed".getBytes());
+      assertEquals("renewed", receive(peer, 3000));
+      send(peer, relayed, "renewed");
+      assertChannelData(c.receiveRaw(3000), "renewed");
+    }
+  }
+
+  private static void send(DatagramSocket from, InetSocketAddress to, String text)
+      throws Exception {
+    byte[] b = text.getBytes();
+    from.send(new DatagramPacket(b, b.length, to));
+  }
+
+  /** The text of the next datagram on {@code s}, or null when none comes in time. */
+  private static String receive(DatagramSocket s, int timeoutMillis) throws Exception {
+    s.setSoTimeout(timeoutMillis);
+    DatagramPacket got = new DatagramPacket(new byte[100], 100);
+    try {
+      s.receive(got);
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
+    return new String(got.getData(), 0, got.getLength());
+  }
+
+  private static void assertChannelData(byte[] datagram, String text) {
+    assertNotNull(datagram, "nothing reached the client");
+    assertEquals(CHANNEL, ((datagram[0] & 0xff) << 8) | (datagram[1] & 0xff), "channel number");
+    assertArrayEquals(text.getBytes(), Arrays.copyOfRange(datagram, 4, datagram.length));
+  }
+
+  private static void assertDataIndication(byte[] datagram, InetSocketAddress from, String text)
+      throws Exception {
+    assertNotNull(datagram, "nothing reached the client");
+    RawTurnClient.Response r =
+        new RawTurnClient.Response(StunClass.INDICATION, StunMethod.DATA, 0, datagram);
+    assertEquals(
+        StunMethod.messageType(StunMethod.DATA, StunClass.INDICATION),
+        ((datagram[0] & 0xff) << 8) | (datagram[1] & 0xff),
+        "a Data indication");
+    assertEquals(from, r.xorAddress(StunAttribute.XOR_PEER_ADDRESS));
+    assertEquals(text, r.string(StunAttribute.DATA));
+  }
+}
