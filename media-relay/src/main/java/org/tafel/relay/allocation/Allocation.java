@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.tafel.protocol.net.Cidr;
 import org.tafel.relay.quota.TokenBucket;
 import org.tafel.relay.transport.ClientLink;
 import org.tafel.relay.transport.RelaySocket;
@@ -39,7 +40,7 @@ public final class Allocation {
       this.number = number;
       this.peer = peer;
       this.isIpv4 = peer.getAddress() instanceof Inet4Address;
-      this.ipv4 = isIpv4 ? peer.getAddress().hashCode() : 0; // Inet4Address.hashCode(): CidrTest
+      this.ipv4 = isIpv4 ? Cidr.ipv4ToInt((Inet4Address) peer.getAddress()) : 0;
       this.port = peer.getPort();
       this.expiresAtMillis = expiresAtMillis;
     }
