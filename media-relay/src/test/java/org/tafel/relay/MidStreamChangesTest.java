@@ -11,13 +11,16 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.stun.StunClass;
 import org.tafel.protocol.stun.StunMethod;
+import org.tafel.protocol.testing.MutableClock;
 import org.tafel.protocol.testing.NettyLeakDetectorExtension;
 
 /**
@@ -31,6 +34,8 @@ class MidStreamChangesTest {
   private static final int CHANNEL = 0x4001;
   private static final String NO_PERMISSION =
       "tafel_relay_dropped_packets_total{reason=\"no_permission\"}";
+  private static final String UNBOUND =
+      "tafel_relay_dropped_packets_total{reason=\"unbound_channel\"}";
 
   /** What the relay's start-up log names as its UDP path here; a subclass runs the Netty path. */
   String expectedDatapath() {
@@ -38,7 +43,12 @@ class MidStreamChangesTest {
   }
 
   private RelayFixture start(RelayConfig.Limits limits) throws Exception {
-    RelayFixture relay = RelayFixture.builder().allowPeer("127.0.0.0/8").limits(limits).start();
+    return start(limits, Clock.systemUTC());
+  }
+
+  private RelayFixture start(RelayConfig.Limits limits, Clock clock) throws Exception {
+    RelayFixture relay =
+        RelayFixture.builder().allowPeer("127.0.0.0/8").limits(limits).clock(clock).start();
     assertTrue(
         relay.server.datapath().contains(expectedDatapath()),
         () -> "datapath: " + relay.server.datapath());
@@ -73,20 +83,8 @@ class MidStreamChangesTest {
 
   @Test
   void aLapsedPermissionStopsBothDirectionsOfABoundChannelUntilItIsRenewed() throws Exception {
-    RelayConfig.Limits d = RelayConfig.Limits.defaults();
-    RelayConfig.Limits limits =
-        new RelayConfig.Limits(
-            d.allocationsPerUser(),
-            d.allocationsTotal(),
-            d.permissionsPerAllocation(),
-            d.bytesPerSecondPerAllocation(),
-            d.defaultLifetime(),
-            d.maxLifetime(),
-            Duration.ofSeconds(1), // permissions lapse; the channel stays bound
-            d.channelLifetime(),
-            d.nonceLifetime());
     try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        RelayFixture relay = start(limits);
+        RelayFixture relay = start(lifetimes(Duration.ofSeconds(1), Duration.ofSeconds(600)));
         RawTurnClient c = new RawTurnClient(relay.port())) {
       InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
       c.restUser(RelayFixture.SECRET, "teacher");
@@ -99,6 +97,9 @@ class MidStreamChangesTest {
         assertChannelData(c.receiveRaw(3000), "in" + round);
 
         Thread.sleep(1500); // past the permission's lifetime
+        if (round == 1) {
+          assertEquals(0, c.refresh(600).errorCode()); // purges the lapsed permission at once
+        }
         long refused = relay.metric(NO_PERMISSION);
         c.channelData(CHANNEL, "lapsed".getBytes());
         send(peer, relayed, "lapsed");
@@ -106,7 +107,8 @@ class MidStreamChangesTest {
         assertNull(c.receiveRaw(300), "relayed to the client without a permission");
         assertEquals(refused + 2, relay.metric(NO_PERMISSION), relay.metricsText());
 
-        // Renewed: the first round by CreatePermission, the second by ChannelBind (§12.2).
+        // Renewed: the first round by CreatePermission (the lapsed permission, not yet purged, is
+        // refreshed), the second by ChannelBind (§12.2; a new permission after the purge).
         if (round == 0) {
           assertEquals(StunClass.SUCCESS_RESPONSE, c.createPermission(peerAddr).cls());
         } else {
@@ -117,6 +119,87 @@ class MidStreamChangesTest {
       assertEquals("renewed", receive(peer, 3000));
       send(peer, relayed, "renewed");
       assertChannelData(c.receiveRaw(3000), "renewed");
+    }
+  }
+
+  /** The default limits with these lifetimes of permissions and channel bindings. */
+  private static RelayConfig.Limits lifetimes(Duration permission, Duration channel) {
+    RelayConfig.Limits d = RelayConfig.Limits.defaults();
+    return new RelayConfig.Limits(
+        d.allocationsPerUser(),
+        d.allocationsTotal(),
+        d.permissionsPerAllocation(),
+        d.bytesPerSecondPerAllocation(),
+        d.defaultLifetime(),
+        d.maxLifetime(),
+        permission,
+        channel,
+        d.nonceLifetime());
+  }
+
+  /**
+   * A permission, once purged, stays gone even when the wall clock then steps back to before its
+   * expiry: what the relay remembered for the last datagrams (the channel's permission, the last
+   * peer's) goes with it, though the channel it belongs to stays bound.
+   */
+  @Test
+  void aPurgedPermissionStaysGoneWhenTheClockStepsBack() throws Exception {
+    MutableClock clock = new MutableClock(Instant.now());
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay =
+            start(lifetimes(Duration.ofSeconds(1), Duration.ofSeconds(600)), clock);
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
+      c.channelData(CHANNEL, "out".getBytes());
+      assertEquals("out", receive(peer, 3000));
+      send(peer, relayed, "in");
+      assertChannelData(c.receiveRaw(3000), "in");
+
+      clock.advance(Duration.ofSeconds(2));
+      assertEquals(0, c.refresh(600).errorCode()); // purges the lapsed permission
+      clock.advance(Duration.ofSeconds(-2)); // the wall clock steps back
+      long refused = relay.metric(NO_PERMISSION);
+      c.channelData(CHANNEL, "purged".getBytes());
+      send(peer, relayed, "purged");
+      assertNull(receive(peer, 300), "relayed to the peer on a purged permission");
+      assertNull(c.receiveRaw(300), "relayed to the client on a purged permission");
+      assertEquals(refused + 2, relay.metric(NO_PERMISSION), relay.metricsText());
+    }
+  }
+
+  @Test
+  void aChannelThatLapsesIsPurgedAndIsBoundAgainCarriesTheStreamAgain() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        RelayFixture relay = start(lifetimes(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        RawTurnClient c = new RawTurnClient(relay.port())) {
+      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+      c.restUser(RelayFixture.SECRET, "teacher");
+      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
+      c.channelData(CHANNEL, "out".getBytes());
+      assertEquals("out", receive(peer, 3000));
+      send(peer, relayed, "in");
+      assertChannelData(c.receiveRaw(3000), "in");
+
+      Thread.sleep(1500); // past the channel's and the permission's lifetimes
+      assertEquals(0, c.refresh(600).errorCode()); // purges both at once
+      long refused = relay.metric(NO_PERMISSION);
+      long unbound = relay.metric(UNBOUND);
+      c.channelData(CHANNEL, "lapsed".getBytes());
+      send(peer, relayed, "lapsed");
+      assertNull(receive(peer, 300), "relayed to the peer on a purged channel");
+      assertNull(c.receiveRaw(300), "relayed to the client without a permission");
+      assertEquals(refused + 1, relay.metric(NO_PERMISSION), relay.metricsText());
+      assertEquals(unbound + 1, relay.metric(UNBOUND), relay.metricsText());
+
+      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode()); // a new binding
+      c.channelData(CHANNEL, "bound again".getBytes());
+      assertEquals("bound again", receive(peer, 3000));
+      send(peer, relayed, "bound again");
+      assertChannelData(c.receiveRaw(3000), "bound again");
     }
   }
 

@@ -21,9 +21,9 @@ public final class RelayFixture implements AutoCloseable {
   public final RelayServer server;
   public final RelayConfig config;
 
-  private RelayFixture(RelayConfig config) throws RelayStartException {
+  private RelayFixture(RelayConfig config, Clock clock) throws RelayStartException {
     this.config = config;
-    this.server = new RelayServer(config, metrics, Clock.systemUTC());
+    this.server = new RelayServer(config, metrics, clock);
     server.start();
   }
 
@@ -87,6 +87,7 @@ public final class RelayFixture implements AutoCloseable {
     private int turnsPort = -1;
     private java.nio.file.Path cert;
     private java.nio.file.Path key;
+    private Clock clock = Clock.systemUTC();
 
     Builder() {
       relayMin = 20000 + ThreadLocalRandom.current().nextInt(400) * 100;
@@ -131,6 +132,12 @@ public final class RelayFixture implements AutoCloseable {
       return this;
     }
 
+    /** The relay's wall clock (lifetimes, nonces, credentials); timers still run in real time. */
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
     public RelayFixture start() throws RelayStartException {
       return new RelayFixture(
           new RelayConfig(
@@ -148,7 +155,8 @@ public final class RelayFixture implements AutoCloseable {
               cert,
               key,
               limits,
-              2));
+              2),
+          clock);
     }
   }
 

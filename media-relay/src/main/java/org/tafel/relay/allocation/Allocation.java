@@ -33,8 +33,11 @@ public final class Allocation {
     public final int port;
     long expiresAtMillis;
 
-    /** The peer's permission when last seen live; re-read from the map once it is not. */
+    /** The peer's permission as the map held it at {@link #seen}; null: look it up. */
     Permission permission;
+
+    /** The allocation's {@link Allocation#generation} when {@link #permission} was looked up. */
+    int seen;
 
     ChannelBinding(int number, InetSocketAddress peer, long expiresAtMillis) {
       this.number = number;
@@ -50,11 +53,7 @@ public final class Allocation {
     }
   }
 
-  /**
-   * A permission (RFC 8656 §9). A permission object leaves its allocation only once it has expired
-   * (or with the allocation), and a refresh updates it in place: so a reference to one that is
-   * still live is as good as a lookup in the map, and one that is not must be looked up again.
-   */
+  /** A permission (RFC 8656 §9); a refresh updates it in place. */
   public static final class Permission {
     long expiresAtMillis;
 
@@ -85,8 +84,8 @@ public final class Allocation {
   /** The binding {@link #channel} found last; forgotten when it is purged. */
   private ChannelBinding lastChannel;
 
-  /** Counts the bindings added, so a cache of {@link #channelFor} knows when to look again. */
-  private int bindingsAdded;
+  /** Counts permissions and bindings added and removed: see {@link #generation}. */
+  private int generation;
 
   public Allocation(
       ClientLink link,
@@ -176,14 +175,27 @@ public final class Allocation {
     return permissions.get(peer);
   }
 
-  /** True if the binding's peer has a live permission (the binding remembers which one). */
+  /**
+   * True if the binding's peer has a live permission; the binding remembers which permission that
+   * is until a permission or binding is added or removed.
+   */
   public boolean permits(ChannelBinding b, long nowMillis) {
     Permission p = b.permission;
-    if (p == null || p.expiresAtMillis <= nowMillis) {
+    if (p == null || b.seen != generation) {
       p = permissions.get(b.peer.getAddress());
       b.permission = p;
+      b.seen = generation;
     }
     return p != null && p.expiresAtMillis > nowMillis;
+  }
+
+  /**
+   * Changes whenever a permission or a channel binding is added or removed (refreshes update them
+   * in place and do not count). What {@link #permission} and {@link #channelFor} answered stays
+   * their answer while this is unchanged; whether it is live must still be checked.
+   */
+  public int generation() {
+    return generation;
   }
 
   public int permissionCount() {
@@ -201,6 +213,7 @@ public final class Allocation {
       return false;
     }
     permissions.put(peer, new Permission(expiresAtMillis));
+    generation++;
     return true;
   }
 
@@ -216,16 +229,7 @@ public final class Allocation {
     return b;
   }
 
-  /** Changes whenever a binding is added; see {@link #channelFor}. */
-  public int bindingsAdded() {
-    return bindingsAdded;
-  }
-
-  /**
-   * The binding for this peer, live or not yet purged. A binding only leaves once it has expired,
-   * so a caller may keep the answer while {@link #bindingsAdded} is unchanged, checking it with
-   * {@link ChannelBinding#live}.
-   */
+  /** The binding for this peer, live or not yet purged; null if there is none. */
   public ChannelBinding channelFor(InetSocketAddress peer) {
     return channelsByPeer.get(peer);
   }
@@ -237,7 +241,7 @@ public final class Allocation {
       b = new ChannelBinding(number, peer, expiresAtMillis);
       channelsByNumber.put(number, b);
       channelsByPeer.put(peer, b);
-      bindingsAdded++;
+      generation++;
     } else {
       b.expiresAtMillis = expiresAtMillis;
     }
@@ -251,6 +255,7 @@ public final class Allocation {
       Permission p = it.next().getValue();
       if (p.expiresAtMillis <= nowMillis) {
         it.remove();
+        generation++;
       } else {
         next = Math.min(next, p.expiresAtMillis);
       }
@@ -260,6 +265,7 @@ public final class Allocation {
       if (b.expiresAtMillis <= nowMillis) {
         it.remove();
         channelsByPeer.remove(b.peer);
+        generation++;
         if (b == lastChannel) {
           lastChannel = null;
         }

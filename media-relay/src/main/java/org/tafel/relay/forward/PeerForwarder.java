@@ -34,7 +34,7 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
   private InetSocketAddress peer;
   private Allocation.Permission permission;
   private Allocation.ChannelBinding binding;
-  private int bindingsSeen;
+  private int seen;
 
   public PeerForwarder(
       RelayContext ctx,
@@ -77,10 +77,10 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
 
   /**
    * {@link #forward} for a datagram of the native path (in the loop's arena) from an IPv4 peer
-   * given as ints. What the lookups by address found for the last peer is kept (its address object,
-   * permission and binding) and used again while datagrams come from the same peer, as long as the
-   * permission is live and no binding was added since; so a steady stream reads this object and the
-   * allocation, not the address objects and maps.
+   * given as ints. What the lookups by address found for the last peer (its address object,
+   * permission and binding) is used again while datagrams come from the same peer and the
+   * allocation's {@link Allocation#generation} is unchanged; so a steady stream reads this object
+   * and the allocation, not the address objects and maps.
    */
   public void forwardIpv4(int ip, int port, ByteBuf payload) {
     Allocation a = allocation;
@@ -94,25 +94,21 @@ public final class PeerForwarder extends ChannelInboundHandlerAdapter {
       peerIp = ip;
       peerPort = port;
       permission = null;
-      bindingsSeen = a.bindingsAdded() - 1;
+    }
+    if (permission == null || seen != a.generation()) {
+      permission = a.permission(peer.getAddress());
+      binding = a.channelFor(peer);
+      seen = a.generation();
     }
     Allocation.Permission p = permission;
     if (p == null || !p.live(now)) {
-      p = a.permission(peer.getAddress());
-      permission = p;
-      if (p == null || !p.live(now)) {
-        payload.release();
-        PeerGate.noPermission(metrics);
-        return;
-      }
+      payload.release();
+      PeerGate.noPermission(metrics);
+      return;
     }
     if (!PeerGate.allowed(ctx.policy().checkIpv4(ip, port), metrics)) {
       payload.release();
       return;
-    }
-    if (bindingsSeen != a.bindingsAdded()) {
-      binding = a.channelFor(peer);
-      bindingsSeen = a.bindingsAdded();
     }
     deliver(a, binding, peer, payload, null, true, now);
   }

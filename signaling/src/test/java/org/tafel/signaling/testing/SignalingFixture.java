@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.function.UnaryOperator;
 import org.tafel.protocol.metrics.MetricsRegistry;
 import org.tafel.protocol.signaling.X25519;
+import org.tafel.protocol.testing.MutableClock;
 import org.tafel.signaling.SignalingConfig;
 import org.tafel.signaling.SignalingServer;
 import org.tafel.signaling.SignalingStartException;

@@ -1,4 +1,4 @@
-package org.tafel.signaling.testing;
+package org.tafel.protocol.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that moves only when told (tests never sleep to make time pass). */
+/** A clock that moves only when told, forward or back (tests never sleep to make time pass). */
 public final class MutableClock extends Clock {
   private final AtomicLong millis;
 
