@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tafel.blob.testing.BlobFixture;
 import org.tafel.blob.testing.RawHttp;
-import org.tafel.blob.testing.TestClock;
 import org.tafel.protocol.metrics.MetricsRegistry;
+import org.tafel.protocol.testing.MutableClock;
 import org.tafel.protocol.testing.NettyLeakDetectorExtension;
 import org.tafel.protocol.testing.TlsProbe;
 import org.tafel.protocol.token.UploadTokens;
@@ -36,7 +36,7 @@ class TransportTest {
   @Test
   void servesUploadsAndRangesOverTls() throws Exception {
     SelfSignedCertificate cert = new SelfSignedCertificate("localhost", "EC", 256);
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock();
     BlobServer server =
         new BlobServer(
             BlobConfig.defaults(dir, BlobFixture.KEYS)
@@ -127,7 +127,7 @@ class TransportTest {
                 .withPort(0)
                 .withTls(cert, key),
             new MetricsRegistry(),
-            new TestClock());
+            new MutableClock());
     server.start();
     try {
       assertEquals(first.cert().getSerialNumber(), TlsProbe.servedSerial(server.port()));

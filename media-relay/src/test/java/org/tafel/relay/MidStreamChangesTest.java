@@ -87,15 +87,8 @@ class MidStreamChangesTest {
         RelayFixture relay = start(lifetimes(Duration.ofSeconds(1), Duration.ofSeconds(600)));
         RawTurnClient c = new RawTurnClient(relay.port())) {
       InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
-      c.restUser(RelayFixture.SECRET, "teacher");
-      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
-      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
+      InetSocketAddress relayed = bindAndRelay(c, peer);
       for (int round = 0; round < 2; round++) {
-        c.channelData(CHANNEL, ("out" + round).getBytes());
-        assertEquals("out" + round, receive(peer, 3000));
-        send(peer, relayed, "in" + round);
-        assertChannelData(c.receiveRaw(3000), "in" + round);
-
         Thread.sleep(1500); // past the permission's lifetime
         if (round == 1) {
           assertEquals(0, c.refresh(600).errorCode()); // purges the lapsed permission at once
@@ -114,11 +107,8 @@ class MidStreamChangesTest {
         } else {
           assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
         }
+        relaysBothWays(c, peer, relayed, "renewed " + round);
       }
-      c.channelData(CHANNEL, "renewed".getBytes());
-      assertEquals("renewed", receive(peer, 3000));
-      send(peer, relayed, "renewed");
-      assertChannelData(c.receiveRaw(3000), "renewed");
     }
   }
 
@@ -150,13 +140,7 @@ class MidStreamChangesTest {
             start(lifetimes(Duration.ofSeconds(1), Duration.ofSeconds(600)), clock);
         RawTurnClient c = new RawTurnClient(relay.port())) {
       InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
-      c.restUser(RelayFixture.SECRET, "teacher");
-      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
-      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
-      c.channelData(CHANNEL, "out".getBytes());
-      assertEquals("out", receive(peer, 3000));
-      send(peer, relayed, "in");
-      assertChannelData(c.receiveRaw(3000), "in");
+      InetSocketAddress relayed = bindAndRelay(c, peer);
 
       clock.advance(Duration.ofSeconds(2));
       assertEquals(0, c.refresh(600).errorCode()); // purges the lapsed permission
@@ -176,13 +160,7 @@ class MidStreamChangesTest {
         RelayFixture relay = start(lifetimes(Duration.ofSeconds(1), Duration.ofSeconds(1)));
         RawTurnClient c = new RawTurnClient(relay.port())) {
       InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
-      c.restUser(RelayFixture.SECRET, "teacher");
-      InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
-      assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
-      c.channelData(CHANNEL, "out".getBytes());
-      assertEquals("out", receive(peer, 3000));
-      send(peer, relayed, "in");
-      assertChannelData(c.receiveRaw(3000), "in");
+      InetSocketAddress relayed = bindAndRelay(c, peer);
 
       Thread.sleep(1500); // past the channel's and the permission's lifetimes
       assertEquals(0, c.refresh(600).errorCode()); // purges both at once
@@ -196,11 +174,32 @@ class MidStreamChangesTest {
       assertEquals(unbound + 1, relay.metric(UNBOUND), relay.metricsText());
 
       assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode()); // a new binding
-      c.channelData(CHANNEL, "bound again".getBytes());
-      assertEquals("bound again", receive(peer, 3000));
-      send(peer, relayed, "bound again");
-      assertChannelData(c.receiveRaw(3000), "bound again");
+      relaysBothWays(c, peer, relayed, "bound again");
     }
+  }
+
+  /**
+   * Allocates, binds {@link #CHANNEL} to {@code peer} and relays a datagram each way, so that the
+   * relay has looked everything up once; returns the relayed address.
+   */
+  private static InetSocketAddress bindAndRelay(RawTurnClient c, DatagramSocket peer)
+      throws Exception {
+    c.restUser(RelayFixture.SECRET, "teacher");
+    InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
+    InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+    assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
+    relaysBothWays(c, peer, relayed, "first");
+    return relayed;
+  }
+
+  /** ChannelData with {@code text} reaches the peer, and the peer's reply the client. */
+  private static void relaysBothWays(
+      RawTurnClient c, DatagramSocket peer, InetSocketAddress relayed, String text)
+      throws Exception {
+    c.channelData(CHANNEL, text.getBytes());
+    assertEquals(text, receive(peer, 3000));
+    send(peer, relayed, text);
+    assertChannelData(c.receiveRaw(3000), text);
   }
 
   private static void send(DatagramSocket from, InetSocketAddress to, String text)

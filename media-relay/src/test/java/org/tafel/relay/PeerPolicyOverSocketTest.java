@@ -51,11 +51,7 @@ class PeerPolicyOverSocketTest {
   @Test
   void refusesTheRelaysOwnAdminPortEvenWhenLoopbackIsAllowed() throws Exception {
     try (DatagramSocket admin = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        RelayFixture relay =
-            RelayFixture.builder()
-                .allowPeer("127.0.0.0/8")
-                .protectedPorts(Set.of(admin.getLocalPort()))
-                .start();
+        RelayFixture relay = protecting(admin);
         RawTurnClient c = new RawTurnClient(relay.port())) {
       InetSocketAddress adminAddr =
           new InetSocketAddress(InetAddress.getLoopbackAddress(), admin.getLocalPort());
@@ -84,11 +80,7 @@ class PeerPolicyOverSocketTest {
   void dropsWhatTheHostsServicePortsSendToARelayedAddress() throws Exception {
     try (DatagramSocket admin = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        RelayFixture relay =
-            RelayFixture.builder()
-                .allowPeer("127.0.0.0/8")
-                .protectedPorts(Set.of(admin.getLocalPort()))
-                .start();
+        RelayFixture relay = protecting(admin);
         RawTurnClient c = new RawTurnClient(relay.port())) {
       c.restUser(RelayFixture.SECRET, "teacher");
       InetSocketAddress relayed =
@@ -109,6 +101,14 @@ class PeerPolicyOverSocketTest {
       assertEquals(3, relay.metric(refused), relay.metricsText());
       assertEquals(3, relay.metric("tafel_relay_denied_peers_total"));
     }
+  }
+
+  /** A relay that allows loopback peers and protects {@code service}'s port as its own. */
+  private static RelayFixture protecting(DatagramSocket service) throws Exception {
+    return RelayFixture.builder()
+        .allowPeer("127.0.0.0/8")
+        .protectedPorts(Set.of(service.getLocalPort()))
+        .start();
   }
 
   @Test

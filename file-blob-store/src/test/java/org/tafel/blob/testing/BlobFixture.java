@@ -18,6 +18,7 @@ import org.tafel.blob.BlobConfig;
 import org.tafel.blob.BlobServer;
 import org.tafel.blob.BlobStartException;
 import org.tafel.protocol.metrics.MetricsRegistry;
+import org.tafel.protocol.testing.MutableClock;
 import org.tafel.protocol.token.KeyRing;
 import org.tafel.protocol.token.UploadTokens;
 
@@ -30,7 +31,7 @@ public final class BlobFixture implements AutoCloseable {
       KeyRing.of("test1", "0123456789abcdef0123456789abcdef".getBytes());
 
   public final Path dir;
-  public final TestClock clock;
+  public final MutableClock clock;
   public final MetricsRegistry metrics = new MetricsRegistry();
   public final BlobServer server;
   public final UploadTokens tokens;
@@ -38,10 +39,10 @@ public final class BlobFixture implements AutoCloseable {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   public BlobFixture(Path dir, BlobConfig.Limits limits) {
-    this(dir, limits, new TestClock());
+    this(dir, limits, new MutableClock());
   }
 
-  public BlobFixture(Path dir, BlobConfig.Limits limits, TestClock clock) {
+  public BlobFixture(Path dir, BlobConfig.Limits limits, MutableClock clock) {
     this.dir = dir;
     this.clock = clock;
     this.tokens = new UploadTokens(KEYS, clock);

@@ -15,6 +15,11 @@ public final class MutableClock extends Clock {
     millis = new AtomicLong(start.toEpochMilli());
   }
 
+  /** A clock at a fixed instant (2026-09-01 08:00 UTC), so a test does not depend on its day. */
+  public MutableClock() {
+    this(Instant.parse("2026-09-01T08:00:00Z"));
+  }
+
   public void advance(Duration d) {
     millis.addAndGet(d.toMillis());
   }
