@@ -167,7 +167,7 @@ public final class Allocation {
   /** True if a permission for this peer address exists and has not expired. */
   public boolean hasPermission(InetAddress peer, long nowMillis) {
     Permission p = permissions.get(peer);
-    return p != null && p.expiresAtMillis > nowMillis;
+    return p != null && p.live(nowMillis);
   }
 
   /** The permission for this peer address, live or not yet purged; null if there is none. */
@@ -186,7 +186,7 @@ public final class Allocation {
       b.permission = p;
       b.seen = generation;
     }
-    return p != null && p.expiresAtMillis > nowMillis;
+    return p != null && p.live(nowMillis);
   }
 
   /**

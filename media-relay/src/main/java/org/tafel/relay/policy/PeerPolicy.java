@@ -109,7 +109,7 @@ public final class PeerPolicy {
 
   /**
    * {@link #check(InetAddress, int)} for an IPv4 peer given as an int ({@link Cidr#ipv4ToInt}), as
-   * the per-datagram path has it: no address object is read unless the port is a protected one.
+   * the per-datagram path has it: no address object is made unless the port is a protected one.
    */
   public Verdict checkIpv4(int ipv4, int port) {
     Verdict v = checkIpv4Address(ipv4);
@@ -124,6 +124,9 @@ public final class PeerPolicy {
 
   /** The address and port check, per datagram and at ChannelBind. */
   public Verdict check(InetAddress peer, int port) {
+    if (peer instanceof Inet4Address v4) {
+      return checkIpv4(Cidr.ipv4ToInt(v4), port);
+    }
     Verdict v = checkAddress(peer);
     if (v != Verdict.ALLOWED) {
       return v;
