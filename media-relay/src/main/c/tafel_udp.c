@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <jni.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -168,17 +169,105 @@ static jint tafel_recv(JNIEnv *env, jclass cls, jint fd, jlong buf, jint stride,
 }
 
 /*
- * send(fd, desc, count): sends up to count datagrams (clamped to 64) described at desc + i*24 as
- * {long address, int length, int ip, int port, int pad}, with sendmmsg (flags 0).
+ * UDP segmentation offload (UDP_SEGMENT, Linux 4.18+): consecutive datagrams of one send for the
+ * same destination with the same length (the last of a run may be shorter) go to the kernel as one
+ * message carrying a UDP_SEGMENT control message. The stack routes, filters and queues the run
+ * once; it is cut into the same datagrams at the device (loopback) or by the NIC, so a receiver sees
+ * exactly what separate sends would have given it, in the same order.
  *
- * sendmmsg stops at the first datagram it cannot send; when it sent some, the call continues
- * with the rest. When the first remaining datagram fails:
+ * gso_on is set in JNI_OnLoad when the kernel takes the UDP_SEGMENT socket option (an older kernel
+ * would ignore the control message and send a run as one large datagram, so without the probe it
+ * is never used), and cleared by segmentation(false) or when a run fails with EIO (the route's
+ * device cannot checksum a run: no checksum offload, or IPsec).
+ */
+#define GSO_MAX_SEGMENTS 64
+/* Longer datagrams are not grouped: on an Ethernet path (MTU 1500) they are IP-fragmented, and
+ * UDP_SEGMENT refuses segments larger than the path MTU. */
+#define GSO_MAX_SEGMENT 1472
+/* A run is one IPv4 datagram before it is cut: 65535 minus the IP and UDP headers. */
+#define GSO_MAX_BYTES (65535 - 20 - 8)
+
+static int gso_on;
+static int64_t gso_runs;      /* messages that carried more than one datagram */
+static int64_t gso_fallbacks; /* runs the kernel refused, sent again one datagram at a time */
+
+typedef union {
+  char buf[CMSG_SPACE(sizeof(uint16_t))];
+  struct cmsghdr align;
+} gso_control;
+
+/* One send call's datagrams and the messages made of them. */
+typedef struct {
+  int n;                                    /* datagrams */
+  struct iovec iov[TAFEL_MAX_BATCH];        /* one per datagram */
+  struct sockaddr_in to[TAFEL_MAX_BATCH];   /* one per datagram */
+  struct mmsghdr msgs[TAFEL_MAX_BATCH];     /* one per message */
+  gso_control control[TAFEL_MAX_BATCH];     /* one per message */
+  int first[TAFEL_MAX_BATCH];               /* a message's first datagram */
+  int size[TAFEL_MAX_BATCH];                /* a message's datagrams */
+} send_batch;
+
+static inline int same_destination(const send_batch *b, int i, int j) {
+  return b->to[i].sin_addr.s_addr == b->to[j].sin_addr.s_addr &&
+         b->to[i].sin_port == b->to[j].sin_port;
+}
+
+/*
+ * Makes the messages for datagrams start..n-1, runs grouped when segment is set; returns how many.
+ */
+static int build_messages(send_batch *b, int start, int segment) {
+  int m = 0;
+  for (int i = start; i < b->n; m++) {
+    size_t len = b->iov[i].iov_len;
+    int j = i + 1;
+    if (segment && len > 0 && len <= GSO_MAX_SEGMENT) {
+      size_t total = len;
+      while (j < b->n && j - i < GSO_MAX_SEGMENTS && same_destination(b, i, j) &&
+             b->iov[j].iov_len > 0 && b->iov[j].iov_len <= len &&
+             total + b->iov[j].iov_len <= GSO_MAX_BYTES) {
+        total += b->iov[j].iov_len;
+        j++;
+        if (b->iov[j - 1].iov_len < len) break; /* only the last of a run may be shorter */
+      }
+    }
+    struct msghdr *h = &b->msgs[m].msg_hdr;
+    memset(h, 0, sizeof *h);
+    h->msg_name = &b->to[i];
+    h->msg_namelen = sizeof b->to[i];
+    h->msg_iov = &b->iov[i];
+    h->msg_iovlen = (size_t)(j - i);
+    if (j - i > 1) {
+      h->msg_control = b->control[m].buf;
+      h->msg_controllen = sizeof b->control[m].buf;
+      struct cmsghdr *c = CMSG_FIRSTHDR(h);
+      c->cmsg_level = SOL_UDP;
+      c->cmsg_type = UDP_SEGMENT;
+      c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+      uint16_t gso_size = (uint16_t)len;
+      memcpy(CMSG_DATA(c), &gso_size, sizeof gso_size);
+    }
+    b->first[m] = i;
+    b->size[m] = j - i;
+    i = j;
+  }
+  return m;
+}
+
+/*
+ * send(fd, desc, count): sends up to count datagrams (clamped to 64) described at desc + i*24 as
+ * {long address, int length, int ip, int port, int pad}, with sendmmsg (flags 0), runs for one
+ * destination segmented as above.
+ *
+ * sendmmsg stops at the first message it cannot send; when it sent some, the call continues
+ * with the rest. When the first remaining message fails:
  *   - EINTR: retried;
- *   - EAGAIN/EWOULDBLOCK (send buffer full): stop, return how many were sent so far;
+ *   - EAGAIN/EWOULDBLOCK (send buffer full): stop, return how many datagrams were sent so far;
  *   - EBADF, ENOTSOCK, EFAULT (a bad fd or address: a caller bug): return -errno, even if some
  *     datagrams went out before;
- *   - anything else (EPERM, EINVAL, ENETUNREACH, EMSGSIZE, ENOBUFS, ...): that datagram is
- *     dropped (not counted as sent) and sending goes on with the next one.
+ *   - a run of several datagrams, anything else: the rest of the call is sent one datagram per
+ *     message, from that run on (and after EIO no run is made again);
+ *   - one datagram, anything else (EPERM, EINVAL, ENETUNREACH, EMSGSIZE, ENOBUFS, ...): that
+ *     datagram is dropped (not counted as sent) and sending goes on with the next one.
  * Returns the number of datagrams actually sent, so count - result were dropped or left unsent;
  * a caller that needs to tell the two apart cannot, by design: both are loss to UDP.
  */
@@ -187,30 +276,28 @@ static jint tafel_send(JNIEnv *env, jclass cls, jint fd, jlong desc, jint count)
   (void)cls;
   int n = clamp_count(count);
   if (n == 0) return 0;
-  struct mmsghdr msgs[TAFEL_MAX_BATCH];
-  struct iovec iov[TAFEL_MAX_BATCH];
-  struct sockaddr_in to[TAFEL_MAX_BATCH];
+  send_batch b;
+  b.n = n;
   const unsigned char *d = (const unsigned char *)(void *)(intptr_t)desc;
-  memset(msgs, 0, sizeof(msgs[0]) * (size_t)n);
-  memset(to, 0, sizeof(to[0]) * (size_t)n);
+  memset(b.to, 0, sizeof(b.to[0]) * (size_t)n);
   for (int i = 0; i < n; i++, d += DESC_BYTES) {
-    iov[i].iov_base = (void *)(intptr_t)get_long(d);
+    b.iov[i].iov_base = (void *)(intptr_t)get_long(d);
     /* A negative length becomes > 65535 and fails with EMSGSIZE: that datagram is dropped. */
-    iov[i].iov_len = (size_t)(uint32_t)get_int(d + 8);
-    to[i].sin_family = AF_INET;
-    to[i].sin_addr.s_addr = htonl((uint32_t)get_int(d + 12));
-    to[i].sin_port = htons((uint16_t)get_int(d + 16));
-    msgs[i].msg_hdr.msg_name = &to[i];
-    msgs[i].msg_hdr.msg_namelen = sizeof to[i];
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
+    b.iov[i].iov_len = (size_t)(uint32_t)get_int(d + 8);
+    b.to[i].sin_family = AF_INET;
+    b.to[i].sin_addr.s_addr = htonl((uint32_t)get_int(d + 12));
+    b.to[i].sin_port = htons((uint16_t)get_int(d + 16));
   }
+  int m = build_messages(&b, 0, __atomic_load_n(&gso_on, __ATOMIC_RELAXED));
   int next = 0;
   int sent = 0;
-  while (next < n) {
-    int r = sendmmsg(fd, &msgs[next], (unsigned int)(n - next), 0);
+  while (next < m) {
+    int r = sendmmsg(fd, &b.msgs[next], (unsigned int)(m - next), 0);
     if (r > 0) {
-      sent += r;
+      for (int k = next; k < next + r; k++) {
+        sent += b.size[k];
+        if (b.size[k] > 1) __atomic_fetch_add(&gso_runs, 1, __ATOMIC_RELAXED);
+      }
       next += r;
       continue;
     }
@@ -219,9 +306,51 @@ static jint tafel_send(JNIEnv *env, jclass cls, jint fd, jlong desc, jint count)
     if (err == EINTR) continue;
     if (err == EAGAIN || err == EWOULDBLOCK) break;
     if (err == EBADF || err == ENOTSOCK || err == EFAULT) return -err;
+    if (b.size[next] > 1) {
+      __atomic_fetch_add(&gso_fallbacks, 1, __ATOMIC_RELAXED);
+      if (err == EIO) __atomic_store_n(&gso_on, 0, __ATOMIC_RELAXED);
+      m = build_messages(&b, b.first[next], 0);
+      next = 0;
+      continue;
+    }
     next++; /* drop this datagram, go on with the next */
   }
   return sent;
+}
+
+/* Whether the kernel takes UDP_SEGMENT: a socket of our own accepts the option. */
+static int gso_supported(void) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  int size = 1200;
+  int ok = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, sizeof size) == 0;
+  close(fd);
+  return ok;
+}
+
+/*
+ * segmentation(on): turns run segmentation on (only where the kernel supports it) or off; returns
+ * whether it is on now.
+ */
+static jboolean tafel_segmentation(JNIEnv *env, jclass cls, jboolean on) {
+  (void)env;
+  (void)cls;
+  int v = on && gso_supported();
+  __atomic_store_n(&gso_on, v, __ATOMIC_RELAXED);
+  return v ? JNI_TRUE : JNI_FALSE;
+}
+
+/*
+ * segmentationCounts(out): out[0] = runs sent as one message, out[1] = runs sent again one datagram
+ * at a time, out[2] = 1 while segmentation is on. Fills as many as out has room for.
+ */
+static void tafel_segmentation_counts(JNIEnv *env, jclass cls, jlongArray out) {
+  (void)cls;
+  jlong v[3] = {(jlong)__atomic_load_n(&gso_runs, __ATOMIC_RELAXED),
+                (jlong)__atomic_load_n(&gso_fallbacks, __ATOMIC_RELAXED),
+                (jlong)__atomic_load_n(&gso_on, __ATOMIC_RELAXED)};
+  jsize len = (*env)->GetArrayLength(env, out);
+  (*env)->SetLongArrayRegion(env, out, 0, len < 3 ? len : 3, v);
 }
 
 /*
@@ -266,6 +395,8 @@ static const JNINativeMethod METHODS[] = {
     {"recv", "(IJIIIJ)I", (void *)tafel_recv},
     {"send", "(IJI)I", (void *)tafel_send},
     {"writeStream", "(IJI)I", (void *)tafel_write_stream},
+    {"segmentation", "(Z)Z", (void *)tafel_segmentation},
+    {"segmentationCounts", "([J)V", (void *)tafel_segmentation_counts},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
@@ -278,5 +409,6 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
                                     (jint)(sizeof METHODS / sizeof METHODS[0]));
   (*env)->DeleteLocalRef(env, cls);
   if (rc != JNI_OK) return JNI_ERR;
+  gso_on = gso_supported();
   return JNI_VERSION_1_8;
 }

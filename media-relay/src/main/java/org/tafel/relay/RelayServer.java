@@ -124,6 +124,17 @@ public final class RelayServer implements AutoCloseable {
           "tafel_relay_ports_in_use", "Relay ports taken from the pool.", context.ports()::inUse);
       registry.gauge(
           "tafel_relay_ports_capacity", "Relay ports in the pool.", context.ports()::capacity);
+      if (transports.nativeUdp(config.bindAddress())) {
+        registry.gauge(
+            "tafel_relay_udp_segmented_runs",
+            "Runs of datagrams for one destination sent as one segmented message (UDP_SEGMENT),"
+                + " by this process.",
+            NativeUdp::segmentedRuns);
+        registry.gauge(
+            "tafel_relay_udp_segmentation_fallbacks",
+            "Segmented runs the kernel refused and that were sent again one datagram at a time.",
+            NativeUdp::segmentationFallbacks);
+      }
       // The listeners' own ports are protected too; with port 0 they are known only now.
       turnPort = bindTurnPort(threads);
       policy.protectPort(turnPort);
@@ -193,7 +204,9 @@ public final class RelayServer implements AutoCloseable {
    */
   public String datapath() {
     if (transports.nativeUdp(config.bindAddress())) {
-      return "epoll, native UDP";
+      return NativeUdp.segmentation()
+          ? "epoll, native UDP, runs for one destination segmented (UDP_SEGMENT)"
+          : "epoll, native UDP";
     }
     if (!transports.epoll()) {
       return "nio";

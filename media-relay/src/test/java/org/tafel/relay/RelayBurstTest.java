@@ -28,9 +28,16 @@ class RelayBurstTest {
   /** Small enough that the burst fits the default socket receive buffers (no kernel drops). */
   private static final int BURST = 150;
 
+  private static final String SEGMENTED_RUNS = "tafel_relay_udp_segmented_runs";
+
   /** What the relay's start-up log names as its UDP path here; a subclass runs the Netty path. */
   String expectedDatapath() {
     return "native UDP";
+  }
+
+  /** Whether the path hands the kernel runs for one destination as one segmented message. */
+  boolean segmentsRuns() {
+    return true;
   }
 
   private RelayFixture start() throws Exception {
@@ -52,6 +59,7 @@ class RelayBurstTest {
       c.restUser(RelayFixture.SECRET, "teacher");
       InetSocketAddress relayed = c.allocate().xorAddress(StunAttribute.XOR_RELAYED_ADDRESS);
       assertEquals(0, c.channelBind(0x4000, peerAddr).errorCode());
+      long runsBefore = relay.metric(SEGMENTED_RUNS);
 
       for (int i = 0; i < BURST; i++) {
         byte[] payload = numbered(i);
@@ -63,6 +71,9 @@ class RelayBurstTest {
         assertArrayEquals(numbered(i), Arrays.copyOfRange(cd, 4, cd.length), "datagram " + i);
       }
       assertEquals(0, relay.metricTotal("tafel_relay_dropped_packets_total"));
+      // A burst read in batches leaves as runs for the one client (the Netty path has no gauge).
+      long runs = relay.metric(SEGMENTED_RUNS) - runsBefore;
+      assertEquals(segmentsRuns(), runs > 0, () -> "segmented runs in the burst: " + runs);
     }
   }
 

@@ -51,6 +51,12 @@ public final class NativeUdp {
   /** Set to {@code false} to keep the relay on Netty even where the library would load. */
   public static final String PROPERTY = "tafel.relay.native";
 
+  /**
+   * Set to {@code false} to send every datagram as a message of its own even where the kernel could
+   * take a run of them as one ({@link #segmentation()}).
+   */
+  public static final String SEGMENTATION_PROPERTY = "tafel.relay.gso";
+
   static final String RESOURCE = "/META-INF/native/libtafel_udp_linux_x86_64.so";
 
   private NativeUdp() {}
@@ -100,6 +106,9 @@ public final class NativeUdp {
         file = Files.createTempFile("tafel_udp", ".so");
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         System.load(file.toAbsolutePath().toString());
+        if ("false".equalsIgnoreCase(System.getProperty(SEGMENTATION_PROPERTY))) {
+          segmentation(false);
+        }
         return null;
       } catch (IOException | RuntimeException | LinkageError e) {
         return "cannot load " + RESOURCE + (file == null ? "" : " from " + file) + ": " + e;
@@ -158,6 +167,45 @@ public final class NativeUdp {
    *     only for a caller bug: EBADF, ENOTSOCK or EFAULT
    */
   public static native int send(int fd, long desc, int count);
+
+  /**
+   * Whether {@link #send} hands the kernel a run of datagrams for one destination as one message
+   * (UDP segmentation offload, {@code UDP_SEGMENT}): on where the kernel supports it (Linux 4.18+)
+   * unless {@value #SEGMENTATION_PROPERTY} is {@code false}, and off from the first run a route's
+   * device could not take (EIO). A receiver gets the same datagrams either way.
+   */
+  public static boolean segmentation() {
+    return segmentationCount(2) != 0;
+  }
+
+  /** Runs of several datagrams that {@link #send} handed the kernel as one message, so far. */
+  public static long segmentedRuns() {
+    return segmentationCount(0);
+  }
+
+  /** Runs the kernel refused, which {@link #send} then sent one datagram at a time, so far. */
+  public static long segmentationFallbacks() {
+    return segmentationCount(1);
+  }
+
+  private static long segmentationCount(int index) {
+    long[] counts = new long[3];
+    segmentationCounts(counts);
+    return counts[index];
+  }
+
+  /**
+   * Turns run segmentation on (where the kernel supports it) or off, for every socket of the
+   * process; returns whether it is on now. For tests and {@value #SEGMENTATION_PROPERTY}.
+   */
+  static native boolean segmentation(boolean on);
+
+  /**
+   * Fills {@code out} with: [0] the runs of several datagrams sent as one message so far, [1] the
+   * runs the kernel refused and that were sent again one datagram at a time, [2] 1 while
+   * segmentation is on, else 0. Counts are for the whole process.
+   */
+  static native void segmentationCounts(long[] out);
 
   /**
    * Writes the buffers described at {@code desc + i *} {@value #DESC_BYTES} ({@code long} address,

@@ -2,6 +2,7 @@ package org.tafel.relay.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +139,110 @@ class NativeUdpTest {
     assertArrayEquals(last, bytes(STRIDE, last.length));
   }
 
+  /**
+   * Runs for one destination go to the kernel as one segmented message (this kernel has
+   * UDP_SEGMENT): the receivers get exactly the datagrams that were described, each whole, in
+   * order. A run ends at another destination, at a shorter datagram (which it still takes), before
+   * a longer one, and never takes a datagram longer than 1472 bytes or an empty one.
+   */
+  @Test
+  void runsForOneDestinationArriveAsTheSameDatagrams() throws Exception {
+    assertTrue(NativeUdp.segmentation(), "this kernel takes UDP_SEGMENT (Linux 4.18+)");
+    int a = open(0, false);
+    int b = open(0, false);
+    int c = open(0, false);
+    int portB = NativeUdp.localPort(b);
+    int portC = NativeUdp.localPort(c);
+    // to B: 5 x 160 and a shorter 100 (one run), to C: 3 x 160 (one run), to B: 2 x 160 (a run),
+    // 200 (longer: alone), 1500 (too long for a run), 0 and 0 (empty: alone each).
+    int[] lengths = {160, 160, 160, 160, 160, 100, 160, 160, 160, 160, 160, 200, 1500, 0, 0};
+    int[] ports = {
+      portB, portB, portB, portB, portB, portB, portC, portC, portC, portB, portB, portB, portB,
+      portB, portB
+    };
+    byte[][] payloads = new byte[lengths.length][];
+    for (int i = 0; i < lengths.length; i++) {
+      payloads[i] = payload(lengths[i], (char) ('a' + i));
+      int at = 65536 + i * STRIDE;
+      data.put(at, payloads[i]);
+      describe(i, address(data) + at, lengths[i], LOOPBACK, ports[i]);
+    }
+    long[] before = segmentationCounts();
+    assertEquals(lengths.length, NativeUdp.send(a, address(desc), lengths.length));
+    long[] after = segmentationCounts();
+    assertEquals(3, after[0] - before[0], "runs sent as one message");
+    assertEquals(0, after[1] - before[1], "runs sent again one by one");
+
+    int toB = 12;
+    assertEquals(toB, recvAtLeast(b, toB, STRIDE));
+    int k = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      if (ports[i] == portB) {
+        assertEquals(lengths[i], metaInt(k, 0), "length of datagram " + i);
+        assertEquals(0, metaInt(k, 3), "flags of datagram " + i);
+        assertArrayEquals(payloads[i], bytes(k * STRIDE, lengths[i]), "datagram " + i);
+        k++;
+      }
+    }
+    assertEquals(0, NativeUdp.recv(b, address(data), STRIDE, STRIDE, 8, address(meta)));
+    assertEquals(3, recvAtLeast(c, 3, STRIDE));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(160, metaInt(i, 0));
+      assertArrayEquals(payloads[6 + i], bytes(i * STRIDE, 160), "datagram to C " + i);
+    }
+    assertEquals(0, NativeUdp.recv(c, address(data), STRIDE, STRIDE, 8, address(meta)));
+  }
+
+  /**
+   * A run the kernel refuses (here: to port 0, EINVAL) is tried again one datagram at a time, so
+   * each is dropped on its own, and the run after it still goes out segmented.
+   */
+  @Test
+  void aRefusedRunIsTriedOneByOneAndTheRestSent() throws Exception {
+    int a = open(0, false);
+    int b = open(0, false);
+    int portB = NativeUdp.localPort(b);
+    for (int i = 0; i < 6; i++) {
+      data.put(65536 + i * STRIDE, payload(120, (char) ('p' + i)));
+      describe(i, address(data) + 65536 + i * STRIDE, 120, LOOPBACK, i < 3 ? 0 : portB);
+    }
+    long[] before = segmentationCounts();
+    assertEquals(3, NativeUdp.send(a, address(desc), 6));
+    long[] after = segmentationCounts();
+    assertEquals(1, after[1] - before[1], "runs sent again one by one");
+    assertEquals(3, recvAtLeast(b, 3, STRIDE));
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(payload(120, (char) ('p' + 3 + i)), bytes(i * STRIDE, 120));
+    }
+    assertTrue(NativeUdp.segmentation(), "EINVAL does not turn segmentation off");
+  }
+
+  /** With segmentation off every datagram is a message of its own, and arrives the same. */
+  @Test
+  void withSegmentationOffTheSameDatagramsArrive() throws Exception {
+    assertTrue(NativeUdp.segmentation(true));
+    try {
+      assertFalse(NativeUdp.segmentation(false));
+      int a = open(0, false);
+      int b = open(0, false);
+      int portB = NativeUdp.localPort(b);
+      for (int i = 0; i < 8; i++) {
+        data.put(65536 + i * STRIDE, payload(300, (char) ('s' + i)));
+        describe(i, address(data) + 65536 + i * STRIDE, 300, LOOPBACK, portB);
+      }
+      long[] before = segmentationCounts();
+      assertEquals(8, NativeUdp.send(a, address(desc), 8));
+      assertEquals(before[0], segmentationCounts()[0], "no run sent as one message");
+      assertEquals(8, recvAtLeast(b, 8, STRIDE));
+      for (int i = 0; i < 8; i++) {
+        assertEquals(300, metaInt(i, 0));
+        assertArrayEquals(payload(300, (char) ('s' + i)), bytes(i * STRIDE, 300));
+      }
+    } finally {
+      NativeUdp.segmentation(true);
+    }
+  }
+
   @Test
   void boundPortWithoutReuseIsInUse() {
     int a = open(0, false);
@@ -205,6 +310,10 @@ class NativeUdpTest {
     Inet4Address high = (Inet4Address) InetAddress.getByName("203.0.113.250");
     assertEquals(0xCB0071FA, NativeUdp.ipv4(high));
     assertEquals(new InetSocketAddress(high, 3478), NativeUdp.address(0xCB0071FA, 3478));
+  }
+
+  private static long[] segmentationCounts() {
+    return new long[] {NativeUdp.segmentedRuns(), NativeUdp.segmentationFallbacks()};
   }
 
   private int open(int port, boolean reusePort) {
