@@ -87,8 +87,7 @@ class NativeUdpTest {
       assertEquals(0, metaInt(i, 3), "flags " + i);
       assertArrayEquals(payloads[i], bytes(i * STRIDE, payloads[i].length), "contents " + i);
     }
-    // Nothing left: EAGAIN is 0, not an error.
-    assertEquals(0, NativeUdp.recv(b, address(data), STRIDE, STRIDE, 8, address(meta)));
+    assertNothingQueued(b);
   }
 
   /**
@@ -184,18 +183,19 @@ class NativeUdpTest {
         k++;
       }
     }
-    assertEquals(0, NativeUdp.recv(b, address(data), STRIDE, STRIDE, 8, address(meta)));
+    assertNothingQueued(b);
     assertEquals(3, recvAtLeast(c, 3, STRIDE));
     for (int i = 0; i < 3; i++) {
       assertEquals(160, metaInt(i, 0));
       assertArrayEquals(payloads[6 + i], bytes(i * STRIDE, 160), "datagram to C " + i);
     }
-    assertEquals(0, NativeUdp.recv(c, address(data), STRIDE, STRIDE, 8, address(meta)));
+    assertNothingQueued(c);
   }
 
   /**
    * A run the kernel refuses (here: to port 0, EINVAL) is tried again one datagram at a time, so
-   * each is dropped on its own, and the run after it still goes out segmented.
+   * each is dropped on its own; the datagrams after it in that call still go out, one by one, and
+   * the next call segments again (EINVAL does not turn segmentation off).
    */
   @Test
   void aRefusedRunIsTriedOneByOneAndTheRestSent() throws Exception {
@@ -210,11 +210,20 @@ class NativeUdpTest {
     assertEquals(3, NativeUdp.send(a, address(desc), 6));
     long[] after = segmentationCounts();
     assertEquals(1, after[1] - before[1], "runs sent again one by one");
+    assertEquals(0, after[0] - before[0], "runs sent as one message");
     assertEquals(3, recvAtLeast(b, 3, STRIDE));
     for (int i = 0; i < 3; i++) {
       assertArrayEquals(payload(120, (char) ('p' + 3 + i)), bytes(i * STRIDE, 120));
     }
+    assertNothingQueued(b);
+
     assertTrue(NativeUdp.segmentation(), "EINVAL does not turn segmentation off");
+    for (int i = 0; i < 3; i++) {
+      describe(i, address(data) + 65536 + (3 + i) * STRIDE, 120, LOOPBACK, portB);
+    }
+    assertEquals(3, NativeUdp.send(a, address(desc), 3));
+    assertEquals(1, segmentationCounts()[0] - after[0], "the next call's run");
+    assertEquals(3, recvAtLeast(b, 3, STRIDE));
   }
 
   /** With segmentation off every datagram is a message of its own, and arrives the same. */
@@ -310,6 +319,11 @@ class NativeUdpTest {
     Inet4Address high = (Inet4Address) InetAddress.getByName("203.0.113.250");
     assertEquals(0xCB0071FA, NativeUdp.ipv4(high));
     assertEquals(new InetSocketAddress(high, 3478), NativeUdp.address(0xCB0071FA, 3478));
+  }
+
+  /** Nothing is left on {@code fd}: EAGAIN is 0, not an error. */
+  private void assertNothingQueued(int fd) {
+    assertEquals(0, NativeUdp.recv(fd, address(data), STRIDE, STRIDE, 8, address(meta)));
   }
 
   private static long[] segmentationCounts() {
