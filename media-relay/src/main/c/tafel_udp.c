@@ -175,17 +175,29 @@ static jint tafel_recv(JNIEnv *env, jclass cls, jint fd, jlong buf, jint stride,
  * once; it is cut into the same datagrams at the device (loopback) or by the NIC, so a receiver sees
  * exactly what separate sends would have given it, in the same order.
  *
+ * A path MTU under a run's segment size plus headers (tunnels, PPPoE) makes the kernel refuse the
+ * run (EINVAL or EMSGSIZE); it is then sent one datagram at a time, and the next flush tries
+ * again (tafel_relay_udp_segmentation_fallbacks counts it).
+ *
  * gso_on is set in JNI_OnLoad when the kernel takes the UDP_SEGMENT socket option (an older kernel
  * would ignore the control message and send a run as one large datagram, so without the probe it
  * is never used), and cleared by segmentation(false) or when a run fails with EIO (the route's
  * device cannot checksum a run: no checksum offload, or IPsec).
  */
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 /* linux/udp.h; glibc headers before 2.28 lack it */
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+
 #define GSO_MAX_SEGMENTS 64
 /* Longer datagrams are not grouped: on an Ethernet path (MTU 1500) they are IP-fragmented, and
  * UDP_SEGMENT refuses segments larger than the path MTU. */
 #define GSO_MAX_SEGMENT 1472
 /* A run is one IPv4 datagram before it is cut: 65535 minus the IP and UDP headers. */
-#define GSO_MAX_BYTES (65535 - 20 - 8)
+#define GSO_HEADERS (20 + 8)
+#define GSO_MAX_BYTES (65535 - GSO_HEADERS)
 
 static int gso_on;
 static int64_t gso_runs;      /* messages that carried more than one datagram */
@@ -222,9 +234,13 @@ static int build_messages(send_batch *b, int start, int segment) {
     int j = i + 1;
     if (segment && len > 0 && len <= GSO_MAX_SEGMENT) {
       size_t total = len;
+      /* Kernels before 5.16 compare the run with its headers against gso_size * 64 (since then
+       * without them), so a full run of 64 equal datagrams would be refused there: the headers
+       * count here too. */
       while (j < b->n && j - i < GSO_MAX_SEGMENTS && same_destination(b, i, j) &&
              b->iov[j].iov_len > 0 && b->iov[j].iov_len <= len &&
-             total + b->iov[j].iov_len <= GSO_MAX_BYTES) {
+             total + b->iov[j].iov_len <= GSO_MAX_BYTES &&
+             total + b->iov[j].iov_len + GSO_HEADERS <= len * GSO_MAX_SEGMENTS) {
         total += b->iov[j].iov_len;
         j++;
         if (b->iov[j - 1].iov_len < len) break; /* only the last of a run may be shorter */
