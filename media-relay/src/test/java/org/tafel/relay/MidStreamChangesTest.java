@@ -93,12 +93,7 @@ class MidStreamChangesTest {
         if (round == 1) {
           assertEquals(0, c.refresh(600).errorCode()); // purges the lapsed permission at once
         }
-        long refused = relay.metric(NO_PERMISSION);
-        c.channelData(CHANNEL, "lapsed".getBytes());
-        send(peer, relayed, "lapsed");
-        assertNull(receive(peer, 300), "relayed to the peer without a permission");
-        assertNull(c.receiveRaw(300), "relayed to the client without a permission");
-        assertEquals(refused + 2, relay.metric(NO_PERMISSION), relay.metricsText());
+        assertBothDirectionsRefused(relay, c, peer, relayed, "lapsed");
 
         // Renewed: the first round by CreatePermission (the lapsed permission, not yet purged, is
         // refreshed), the second by ChannelBind (§12.2; a new permission after the purge).
@@ -139,18 +134,12 @@ class MidStreamChangesTest {
         RelayFixture relay =
             start(lifetimes(Duration.ofSeconds(1), Duration.ofSeconds(600)), clock);
         RawTurnClient c = new RawTurnClient(relay.port())) {
-      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
       InetSocketAddress relayed = bindAndRelay(c, peer);
 
       clock.advance(Duration.ofSeconds(2));
       assertEquals(0, c.refresh(600).errorCode()); // purges the lapsed permission
       clock.advance(Duration.ofSeconds(-2)); // the wall clock steps back
-      long refused = relay.metric(NO_PERMISSION);
-      c.channelData(CHANNEL, "purged".getBytes());
-      send(peer, relayed, "purged");
-      assertNull(receive(peer, 300), "relayed to the peer on a purged permission");
-      assertNull(c.receiveRaw(300), "relayed to the client on a purged permission");
-      assertEquals(refused + 2, relay.metric(NO_PERMISSION), relay.metricsText());
+      assertBothDirectionsRefused(relay, c, peer, relayed, "purged");
     }
   }
 
@@ -190,6 +179,25 @@ class MidStreamChangesTest {
     assertEquals(0, c.channelBind(CHANNEL, peerAddr).errorCode());
     relaysBothWays(c, peer, relayed, "first");
     return relayed;
+  }
+
+  /**
+   * ChannelData with {@code text} does not reach the peer, nor the peer's datagram the client, and
+   * both are counted as refused for want of a permission.
+   */
+  private static void assertBothDirectionsRefused(
+      RelayFixture relay,
+      RawTurnClient c,
+      DatagramSocket peer,
+      InetSocketAddress relayed,
+      String text)
+      throws Exception {
+    long refused = relay.metric(NO_PERMISSION);
+    c.channelData(CHANNEL, text.getBytes());
+    send(peer, relayed, text);
+    assertNull(receive(peer, 300), "relayed to the peer without a live permission: " + text);
+    assertNull(c.receiveRaw(300), "relayed to the client without a live permission: " + text);
+    assertEquals(refused + 2, relay.metric(NO_PERMISSION), relay.metricsText());
   }
 
   /** ChannelData with {@code text} reaches the peer, and the peer's reply the client. */
