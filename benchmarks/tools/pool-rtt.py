@@ -53,7 +53,7 @@ def rates(directory, scenario):
                         per[cols[1]].append(rate)
     except (OSError, ValueError):
         return None
-    if not per["tafel"] or not per["coturn"] or min(per["coturn"]) <= 0:
+    if not per["tafel"] or not per["coturn"] or min(per["tafel"] + per["coturn"]) <= 0:
         return None
     return statistics.median(per["tafel"]), statistics.median(per["coturn"])
 
@@ -103,7 +103,10 @@ def main(directories):
                 pairs += 1
                 p50_wins += quantile(per["tafel"], 50) <= quantile(per["coturn"], 50)
                 p99_wins += quantile(per["tafel"], 99) <= quantile(per["coturn"], 99)
-                ratio = quantile(per["tafel"], 50) / quantile(per["coturn"], 50)
+                t50, c50 = quantile(per["tafel"], 50), quantile(per["coturn"], 50)
+                if t50 <= 0 or c50 <= 0:
+                    continue  # no ratio to take a logarithm of
+                ratio = t50 / c50
                 p50_ratios.append(ratio)
                 r = rates(d, scenario)
                 if r is not None:
@@ -114,7 +117,11 @@ def main(directories):
         t, c = sorted(pooled["tafel"]), sorted(pooled["coturn"])
         cells = [f"{quantile(v, 50)}/{quantile(v, 90)}/{quantile(v, 99)} ({len(v)})" for v in (t, c)]
         ratios = f"{quantile(t, 50) / quantile(c, 50):.2f}, {quantile(t, 99) / quantile(c, 99):.2f}"
-        paired = f"{geomean(p50_ratios):.2f} ({min(p50_ratios):.2f}..{max(p50_ratios):.2f})"
+        paired = (
+            f"{geomean(p50_ratios):.2f} ({min(p50_ratios):.2f}..{max(p50_ratios):.2f})"
+            if p50_ratios
+            else "n/a"
+        )
         rate_cell = f"{geomean(rate_ratios):.2f}" if rate_ratios else "n/a"
         print(f"{scenario} | {pairs} | {cells[0]} | {cells[1]} | {ratios} | {p50_wins}, {p99_wins} of {pairs}"
               f" | {paired} | {rate_cell}")
