@@ -101,17 +101,16 @@ def main(directories):
                 pooled[s].extend(per[s])
             if per["tafel"] and per["coturn"]:
                 pairs += 1
-                p50_wins += quantile(per["tafel"], 50) <= quantile(per["coturn"], 50)
-                p99_wins += quantile(per["tafel"], 99) <= quantile(per["coturn"], 99)
                 t50, c50 = quantile(per["tafel"], 50), quantile(per["coturn"], 50)
+                p50_wins += t50 <= c50
+                p99_wins += quantile(per["tafel"], 99) <= quantile(per["coturn"], 99)
                 if t50 <= 0 or c50 <= 0:
                     continue  # no ratio to take a logarithm of
-                ratio = t50 / c50
-                p50_ratios.append(ratio)
+                p50_ratios.append(t50 / c50)
                 r = rates(d, scenario)
                 if r is not None:
                     rate_ratios.append(r[0] / r[1])
-                    points.append((r[0] / r[1], ratio))
+                    points.append((rate_ratios[-1], p50_ratios[-1]))
         if not pooled["tafel"] or not pooled["coturn"]:
             continue
         t, c = sorted(pooled["tafel"]), sorted(pooled["coturn"])
