@@ -31,11 +31,24 @@ def quantile(sorted_values, q):
     return sorted_values[max(0, -(-n * q // 100) - 1)]
 
 
+class BadWindowFile(Exception):
+    """A *.rtt.window line that is not a whole number of microseconds (a damaged file)."""
+
+
 def load(directory, scenario, server):
     values = []
     for path in glob.glob(os.path.join(directory, f"{scenario}-{server}-*.rtt.window")):
         with open(path) as f:
-            values.extend(int(line) for line in f if line.strip())
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    values.append(int(line))
+                except ValueError:
+                    raise BadWindowFile(
+                        f"{path}:{number}: {line.strip()!r} is not a round trip in whole"
+                        " microseconds (expected one per line)"
+                    ) from None
     values.sort()
     return values
 
@@ -136,4 +149,8 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         print("usage: pool-rtt.py WORKDIR...", file=sys.stderr)
         sys.exit(2)
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BadWindowFile as e:
+        print(f"pool-rtt.py: {e}", file=sys.stderr)
+        sys.exit(2)
