@@ -149,9 +149,10 @@ public final class FlushBatch implements Runnable {
   }
 
   /**
-   * Between two reads of a loop iteration: flushes now if the oldest queued datagram has waited
-   * longer than {@link #HOLD_NANOS}. The task already scheduled still runs at the end of the
-   * iteration and flushes what was queued after this.
+   * Between two reads of a loop iteration (before each native UDP read and each TCP or TLS read,
+   * {@link HeldFlushOnStreamRead}): flushes now if the oldest queued datagram has waited longer
+   * than {@link #HOLD_NANOS}. The task already scheduled still runs at the end of the iteration and
+   * flushes what was queued after this.
    */
   void flushIfHeld() {
     if (!pending.isEmpty() && System.nanoTime() - since > HOLD_NANOS) {
