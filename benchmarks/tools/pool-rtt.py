@@ -100,9 +100,13 @@ def main(directories):
     if not scenarios:
         print("no *.rtt.window files in the given directories", file=sys.stderr)
         return 1
-    print("scenario | dirs | Tafel p50/p90/p99 µs (round trips) | coturn p50/p90/p99 µs (round trips)"
-          " | p50, p99 vs coturn | dirs where Tafel's p50, p99 <= coturn's"
-          " | per dir: p50 vs coturn, geometric mean (min..max) | per dir: rate vs coturn, geometric mean")
+    # Everything is read before anything is printed: a damaged file ends the run with its error
+    # alone, not after half a table.
+    out = [
+        "scenario | dirs | Tafel p50/p90/p99 µs (round trips) | coturn p50/p90/p99 µs (round trips)"
+        " | p50, p99 vs coturn | dirs where Tafel's p50, p99 <= coturn's"
+        " | per dir: p50 vs coturn, geometric mean (min..max) | per dir: rate vs coturn, geometric mean"
+    ]
     points = []
     for scenario in scenarios:
         pooled = {s: [] for s in SERVERS}
@@ -135,13 +139,14 @@ def main(directories):
             else "n/a"
         )
         rate_cell = f"{geomean(rate_ratios):.2f}" if rate_ratios else "n/a"
-        print(f"{scenario} | {pairs} | {cells[0]} | {cells[1]} | {ratios} | {p50_wins}, {p99_wins} of {pairs}"
-              f" | {paired} | {rate_cell}")
+        out.append(f"{scenario} | {pairs} | {cells[0]} | {cells[1]} | {ratios} | {p50_wins}, {p99_wins} of {pairs}"
+                   f" | {paired} | {rate_cell}")
     line = fit(points) if len(points) >= 3 else None
     if line is not None:
         slope, r, at_equal = line
-        print(f"all scenarios, {len(points)} (scenario, dir) pairs: log(p50 ratio) = {slope:.2f} x"
-              f" log(rate ratio) + c, r = {r:.2f}; p50 vs coturn at equal rates {at_equal:.2f}")
+        out.append(f"all scenarios, {len(points)} (scenario, dir) pairs: log(p50 ratio) = {slope:.2f} x"
+                   f" log(rate ratio) + c, r = {r:.2f}; p50 vs coturn at equal rates {at_equal:.2f}")
+    print("\n".join(out))
     return 0
 
 

@@ -5,7 +5,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.socket.SocketChannel;
@@ -305,11 +304,11 @@ public final class RelayServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     StunDispatcher d = dispatcher();
-                    ChannelPipeline p = Transports.streamPipeline(ch);
                     if (tls) {
-                      p.addLast(tlsContext.get().newHandler(ch.alloc()));
+                      ch.pipeline().addLast(tlsContext.get().newHandler(ch.alloc()));
                     }
-                    p.addLast(new IdleStateHandler(STREAM_IDLE_SECONDS, 0, 0))
+                    ch.pipeline()
+                        .addLast(new IdleStateHandler(STREAM_IDLE_SECONDS, 0, 0))
                         .addLast(new StreamHandler(d, d.lifecycle()));
                   }
                 });

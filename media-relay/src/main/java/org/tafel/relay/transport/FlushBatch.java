@@ -49,9 +49,12 @@ public final class FlushBatch implements Runnable {
       };
 
   /**
-   * How long a queued datagram may wait for the end of its loop iteration: past it, the sockets
-   * read next find everything queued so far sent first. Batching saves system calls at full rate,
+   * How long a queued datagram may wait for the end of its loop iteration: past it, the next native
+   * UDP read finds everything queued so far sent first. Batching saves system calls at full rate,
    * but a datagram held while the loop reads many more is a datagram the peer cannot answer yet.
+   * TCP and TLS reads (through Netty) do not check it: checking before each of them too raised the
+   * median round trip over TCP in two A/Bs (docs/performance.md), so a loop reading streams for
+   * long holds what it queued until the iteration ends.
    */
   static final long HOLD_NANOS = holdNanosOrDefault();
 
@@ -149,10 +152,9 @@ public final class FlushBatch implements Runnable {
   }
 
   /**
-   * Between two reads of a loop iteration (before each native UDP read and each TCP or TLS read,
-   * {@link HeldFlushOnStreamRead}): flushes now if the oldest queued datagram has waited longer
-   * than {@link #HOLD_NANOS}. The task already scheduled still runs at the end of the iteration and
-   * flushes what was queued after this.
+   * Between two reads of a loop iteration: flushes now if the oldest queued datagram has waited
+   * longer than {@link #HOLD_NANOS}. The task already scheduled still runs at the end of the
+   * iteration and flushes what was queued after this.
    */
   void flushIfHeld() {
     if (!pending.isEmpty() && System.nanoTime() - since > HOLD_NANOS) {

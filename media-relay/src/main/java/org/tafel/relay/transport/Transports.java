@@ -3,10 +3,8 @@ package org.tafel.relay.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -117,14 +115,6 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
    */
   public boolean nativeUdp(InetAddress bind) {
     return nativeUdpLoaded && bind instanceof Inet4Address;
-  }
-
-  /**
-   * A TCP or TLS client connection's pipeline, starting with the hold-bound check ({@link
-   * HeldFlushOnStreamRead}); the caller adds TLS, the idle timer and the framing after it.
-   */
-  public static ChannelPipeline streamPipeline(Channel ch) {
-    return ch.pipeline().addLast(HeldFlushOnStreamRead.INSTANCE);
   }
 
   /** Send and receive buffer of a client-facing UDP listener. */

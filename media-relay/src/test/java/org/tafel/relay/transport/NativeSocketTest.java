@@ -4,17 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +13,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -204,88 +194,6 @@ class NativeSocketTest {
             "A's datagram was still queued after 63 x 300 us of reading on the same iteration");
       } finally {
         loop.submit(slow::close).sync();
-      }
-    }
-  }
-
-  /**
-   * The same bound while the loop reads a TCP stream: socket A gets one datagram and a TCP
-   * connection, readable in the same iteration after A, 64 KiB that the loop reads in several reads
-   * of one readiness (1 KiB each), each taking 300 µs to handle. By the fourth read A's echo must
-   * already lie in its receiver's buffer; without {@link HeldFlushOnStreamRead} first in the
-   * pipeline it is sent only when the iteration ends.
-   */
-  @Test
-  void aQueuedDatagramIsNotHeldWhileTheLoopReadsAStreamForLong() throws Exception {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    int checkAtRead = 4;
-    CountDownLatch connected = new CountDownLatch(1);
-    CountDownLatch reads = new CountDownLatch(checkAtRead);
-    AtomicBoolean echoedBeforeTheFourthRead = new AtomicBoolean();
-    try (DatagramChannel echoes = DatagramChannel.open();
-        DatagramSocket sender = new DatagramSocket(0, loopback)) {
-      echoes.bind(new InetSocketAddress(loopback, 0)).configureBlocking(false);
-      int fdA = NativeUdp.open4(LOOPBACK, 0, 0, 0, false);
-      assertTrue(fdA >= 0, () -> NativeUdp.error(fdA));
-      Echo a =
-          new Echo(loop, fdA, metrics, ((InetSocketAddress) echoes.getLocalAddress()).getPort());
-      a.register().sync();
-      sockets.add(a);
-      ChannelInboundHandlerAdapter slow =
-          new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-              connected.countDown();
-            }
-
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-              ReferenceCountUtil.release(msg);
-              long until = System.nanoTime() + 300_000;
-              while (System.nanoTime() < until) {
-                Thread.onSpinWait();
-              }
-              if (reads.getCount() == 1) {
-                try {
-                  echoedBeforeTheFourthRead.set(echoes.receive(ByteBuffer.allocate(SIZE)) != null);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              }
-              reads.countDown();
-            }
-          };
-      Channel server =
-          new ServerBootstrap()
-              .group(group)
-              .channelFactory(Transports.detect().serverFactory(loopback))
-              .childOption(
-                  ChannelOption.RCVBUF_ALLOCATOR,
-                  new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(16))
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      Transports.streamPipeline(ch).addLast(slow);
-                    }
-                  })
-              .bind(loopback, 0)
-              .sync()
-              .channel();
-      try (Socket stream =
-          new Socket(loopback, ((InetSocketAddress) server.localAddress()).getPort())) {
-        assertTrue(connected.await(5, TimeUnit.SECONDS), "the stream was not accepted");
-        try (LoopHold hold = LoopHold.hold(loop)) {
-          byte[] b = payload(0, 0);
-          sender.send(new DatagramPacket(b, b.length, loopback, NativeUdp.localPort(fdA)));
-          stream.getOutputStream().write(new byte[64 * 1024]);
-        }
-        assertTrue(reads.await(10, TimeUnit.SECONDS), "the stream was not read four times");
-        assertTrue(
-            echoedBeforeTheFourthRead.get(),
-            "A's datagram was still queued after 3 x 300 us of stream reads in the same iteration");
-      } finally {
-        server.close().sync();
       }
     }
   }
