@@ -15,6 +15,13 @@ relayed rate over coturn's (medians of the runs in results.tsv; at full rate ucl
 as each server lets it, so the two servers are measured at loads of their own), as geometric means
 over the directories. Last, over every scenario and directory with both servers, a least-squares
 line through log(p50 ratio) against log(rate ratio) and the p50 ratio it gives at equal rates.
+
+Target 2 of issue 6 holds a scenario to coturn's round trips only where coturn lost under 0.1 %,
+so a directory's scenario counts only when its results.tsv shows coturn's runs losing less than
+that (summed over the runs); the others are left out and counted. Over the directories that count,
+the per-directory log(p50 ratio) (and likewise log(p99 ratio)) gives a 95 % interval for the geometric mean (Student's t; each
+invocation is one sample, since the machine moves a whole invocation at once), and a verdict: "no
+worse" when the interval lies at or below 1, "worse" when above 1, otherwise "not shown".
 """
 import glob
 import math
@@ -23,6 +30,15 @@ import statistics
 import sys
 
 SERVERS = ("tafel", "coturn")
+LOSS_LIMIT = 0.001  # target 2: only where coturn lost under 0.1 %
+
+# Student's t, two-sided 95 % (0.975 quantile), by degrees of freedom; between rows the lower row
+# (the wider interval) is used.
+T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+        9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
+        17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064,
+        25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000,
+        120: 1.980}
 
 
 def quantile(sorted_values, q):
@@ -56,22 +72,64 @@ def load(directory, scenario, server):
     return values
 
 
-def rates(directory, scenario):
-    """Tafel's and coturn's median relayed datagrams/s over the runs in results.tsv, or None."""
+def runs(directory, scenario):
+    """Per server, the (relayed datagrams/s, lost, sent) of each run in results.tsv; None without it."""
     per = {s: [] for s in SERVERS}
     try:
         with open(os.path.join(directory, "results.tsv")) as f:
             for line in f:
                 cols = line.rstrip("\n").split("\t")
-                if len(cols) > 4 and cols[0] == scenario and cols[1] in per:
-                    rate = float(cols[4])
-                    if math.isfinite(rate):  # nan: a run without a measured window
-                        per[cols[1]].append(rate)
-    except (OSError, ValueError):
+                if len(cols) > 6 and cols[0] == scenario and cols[1] in per:
+                    try:
+                        row = (float(cols[4]), int(cols[5]), int(cols[6]))
+                    except ValueError:
+                        row = (math.nan, -1, -1)
+                    per[cols[1]].append(row)
+    except OSError:
         return None
-    if not per["tafel"] or not per["coturn"] or min(per["tafel"] + per["coturn"]) <= 0:
+    return per
+
+
+def rates(per):
+    """Tafel's and coturn's median relayed datagrams/s over their runs, or None."""
+    if per is None:
         return None
-    return statistics.median(per["tafel"]), statistics.median(per["coturn"])
+    # nan: a run without a measured window
+    rate = {s: [r for r, _, _ in per[s] if math.isfinite(r)] for s in SERVERS}
+    if not rate["tafel"] or not rate["coturn"] or min(rate["tafel"] + rate["coturn"]) <= 0:
+        return None
+    return statistics.median(rate["tafel"]), statistics.median(rate["coturn"])
+
+
+def loss(per, server):
+    """A server's lost/sent over its runs that counted them (-1: a run that measured nothing), or
+    None when none did."""
+    counted = [(lost, sent) for _, lost, sent in per[server] if sent > 0 and lost >= 0] if per else []
+    if not counted:
+        return None
+    return sum(lost for lost, _ in counted) / sum(sent for _, sent in counted)
+
+
+def interval(ratios):
+    """95 % interval of the geometric mean of ratios (Student's t on their logs), or None."""
+    if len(ratios) < 2:
+        return None
+    logs = [math.log(r) for r in ratios]
+    df = len(logs) - 1
+    t = T975[max(k for k in T975 if k <= df)]
+    half = t * statistics.stdev(logs) / math.sqrt(len(logs))
+    mean = statistics.fmean(logs)
+    return math.exp(mean - half), math.exp(mean + half)
+
+
+def judged(ratios):
+    """The interval of ratios (Tafel over coturn) and what it shows: "no worse", "worse" or "not shown"."""
+    bounds = interval(ratios)
+    if bounds is None:
+        return "too few"
+    low, high = bounds
+    shown = "no worse" if high <= 1 else "worse" if low > 1 else "not shown"
+    return f"{low:.2f}..{high:.2f}: {shown}"
 
 
 def geomean(values):
@@ -109,27 +167,45 @@ def main(directories):
         "scenario | dirs | Tafel p50/p90/p99 µs (round trips) | coturn p50/p90/p99 µs (round trips)"
         " | p50, p99 vs coturn | dirs where Tafel's p50, p99 <= coturn's"
         " | per dir: p50 vs coturn, geometric mean (min..max) | per dir: rate vs coturn, geometric mean"
+        " | p50 vs coturn, 95 % interval: verdict | p99 likewise"
+        " | left out: coturn lost >= 0.1 %, no loss figures"
+        " | Tafel's largest loss"
     ]
     points = []
     for scenario in scenarios:
         pooled = {s: [] for s in SERVERS}
-        pairs = p50_wins = p99_wins = 0
-        p50_ratios, rate_ratios = [], []
+        pairs = p50_wins = p99_wins = lossy = unknown = 0
+        p50_ratios, p99_ratios, rate_ratios, tafel_losses = [], [], [], []
         for d in directories:
             per = {s: load(d, scenario, s) for s in SERVERS}
+            if not per["tafel"] and not per["coturn"]:
+                continue
+            measured = runs(d, scenario)
+            coturn_loss, tafel_loss = loss(measured, "coturn"), loss(measured, "tafel")
+            if coturn_loss is None or tafel_loss is None:
+                unknown += 1
+                continue
+            if coturn_loss >= LOSS_LIMIT:
+                lossy += 1
+                continue
+            tafel_losses.append(tafel_loss)
             for s in SERVERS:
                 pooled[s].extend(per[s])
             if per["tafel"] and per["coturn"]:
                 pairs += 1
                 t50, c50 = quantile(per["tafel"], 50), quantile(per["coturn"], 50)
                 p50_wins += t50 <= c50
-                p99_wins += quantile(per["tafel"], 99) <= quantile(per["coturn"], 99)
+                t99, c99 = quantile(per["tafel"], 99), quantile(per["coturn"], 99)
+                p99_wins += t99 <= c99
                 p50_ratios.append(t50 / c50)
-                r = rates(d, scenario)
+                p99_ratios.append(t99 / c99)
+                r = rates(measured)
                 if r is not None:
                     rate_ratios.append(r[0] / r[1])
                     points.append((rate_ratios[-1], p50_ratios[-1]))
         if not pooled["tafel"] or not pooled["coturn"]:
+            out.append(f"{scenario} | 0 | no directory counts: {lossy} left out where coturn lost >= 0.1 %,"
+                       f" {unknown} without loss figures in results.tsv (or one server without round trips)")
             continue
         t, c = sorted(pooled["tafel"]), sorted(pooled["coturn"])
         cells = [f"{quantile(v, 50)}/{quantile(v, 90)}/{quantile(v, 99)} ({len(v)})" for v in (t, c)]
@@ -141,7 +217,8 @@ def main(directories):
         )
         rate_cell = f"{geomean(rate_ratios):.2f}" if rate_ratios else "n/a"
         out.append(f"{scenario} | {pairs} | {cells[0]} | {cells[1]} | {ratios} | {p50_wins}, {p99_wins} of {pairs}"
-                   f" | {paired} | {rate_cell}")
+                   f" | {paired} | {rate_cell} | {judged(p50_ratios)} | {judged(p99_ratios)} | {lossy}, {unknown}"
+                   f" | {100 * max(tafel_losses):.3f} %")
     line = fit(points) if len(points) >= 3 else None
     if line is not None:
         slope, r, at_equal = line
