@@ -218,7 +218,7 @@ def main(directories):
         rate_cell = f"{geomean(rate_ratios):.2f}" if rate_ratios else "n/a"
         out.append(f"{scenario} | {pairs} | {cells[0]} | {cells[1]} | {ratios} | {p50_wins}, {p99_wins} of {pairs}"
                    f" | {paired} | {rate_cell} | {judged(p50_ratios)} | {judged(p99_ratios)} | {lossy}, {unknown}"
-                   f" | {100 * max(tafel_losses):.3f} %")
+                   f" | {100 * max(tafel_losses):.3f} %{' (over 0.1 %)' if max(tafel_losses) >= LOSS_LIMIT else ''}")
     line = fit(points) if len(points) >= 3 else None
     if line is not None:
         slope, r, at_equal = line
