@@ -41,6 +41,7 @@ import org.tafel.relay.transport.FlushBatch;
 import org.tafel.relay.transport.NativeUdp;
 import org.tafel.relay.transport.NativeUdpListener;
 import org.tafel.relay.transport.StreamHandler;
+import org.tafel.relay.transport.StreamLoops;
 import org.tafel.relay.transport.Transports;
 import org.tafel.relay.transport.UdpListenerHandler;
 
@@ -59,6 +60,7 @@ public final class RelayServer implements AutoCloseable {
   private final List<Channel> listeners = new ArrayList<>();
   private final List<NativeUdpListener> nativeListeners = new ArrayList<>();
   private EventLoopGroup group;
+  private StreamLoops streamLoops;
   private RelayContext context;
   private volatile boolean running;
   private static final int EPHEMERAL_BIND_ATTEMPTS = 8;
@@ -92,6 +94,7 @@ public final class RelayServer implements AutoCloseable {
             ? config.eventLoopThreads()
             : Runtime.getRuntime().availableProcessors();
     group = transports.newGroup(threads, new DefaultThreadFactory("tafel-relay", true));
+    streamLoops = new StreamLoops(group);
     try {
       RelayMetrics metrics = new RelayMetrics(registry);
       AllocationQuota quota =
@@ -134,6 +137,16 @@ public final class RelayServer implements AutoCloseable {
             "tafel_relay_udp_segmentation_fallbacks",
             "Segmented runs the kernel refused and that were sent again one datagram at a time.",
             NativeUdp::segmentationFallbacks);
+      }
+      for (int i = 0; i < streamLoops.size(); i++) {
+        int loop = i;
+        registry.gauge(
+            "tafel_relay_stream_connections",
+            "Open TCP and TLS client connections, by event loop (a connection goes to the loop"
+                + " with the fewest).",
+            () -> streamLoops.open(loop),
+            "loop",
+            Integer.toString(loop));
       }
       // The listeners' own ports are protected too; with port 0 they are known only now.
       turnPort = bindTurnPort(threads);
@@ -294,7 +307,7 @@ public final class RelayServer implements AutoCloseable {
   private int bindTcp(int port, boolean tls) throws InterruptedException, RelayStartException {
     ServerBootstrap b =
         new ServerBootstrap()
-            .group(group)
+            .group(group, streamLoops)
             .channelFactory(transports.serverFactory(config.bindAddress()))
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
