@@ -48,8 +48,11 @@ public final class StreamLoops extends AbstractEventExecutorGroup implements Eve
     return open.get(index);
   }
 
-  /** Takes the loop for one more connection: the fewest open, ties broken in turn. */
-  private synchronized int take() {
+  /**
+   * Takes the loop for one more connection, the fewest open (ties broken in turn), and counts the
+   * connection there until it closes.
+   */
+  private synchronized EventLoop take(Channel channel) {
     int best = -1;
     for (int k = 1; k <= loops.length; k++) {
       int i = (last + k) % loops.length;
@@ -59,30 +62,25 @@ public final class StreamLoops extends AbstractEventExecutorGroup implements Eve
     }
     last = best;
     open.incrementAndGet(best);
-    return best;
-  }
-
-  private ChannelFuture register(
-      Channel channel, java.util.function.IntFunction<ChannelFuture> on) {
-    int i = take();
-    channel.closeFuture().addListener(f -> open.decrementAndGet(i));
-    return on.apply(i);
+    int taken = best;
+    channel.closeFuture().addListener(f -> open.decrementAndGet(taken));
+    return loops[best];
   }
 
   @Override
   public ChannelFuture register(Channel channel) {
-    return register(channel, i -> loops[i].register(channel));
+    return take(channel).register(channel);
   }
 
   @Override
   public ChannelFuture register(ChannelPromise promise) {
-    return register(promise.channel(), i -> loops[i].register(promise));
+    return take(promise.channel()).register(promise);
   }
 
   @Deprecated
   @Override
   public ChannelFuture register(Channel channel, ChannelPromise promise) {
-    return register(channel, i -> loops[i].register(promise));
+    return take(channel).register(promise);
   }
 
   @Override
