@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -156,15 +157,27 @@ public final class RelayServer implements AutoCloseable {
         policy.protectPort(turnsPort);
       }
       running = true;
+      int receiveBuffer = udpReceiveBuffer();
       LOG.info(
           "relay listening: STUN/TURN udp+tcp port {}, tls port {}, relay ports {}-{}, {} event"
-              + " loops ({})",
+              + " loops ({}), udp receive buffer {} KiB per listener",
           turnPort,
           turnsPort,
           config.relayPortMin(),
           config.relayPortMax(),
           threads,
-          datapath());
+          datapath(),
+          receiveBuffer / 1024);
+      if (receiveBuffer < 2 * Transports.listenerReceiveBuffer()) {
+        LOG.warn(
+            "relay: udp listener receive buffer is {} KiB where {} KiB was wanted (as the kernel"
+                + " counts, twice the bytes asked): net.core.rmem_max capped it, and a burst the"
+                + " loops cannot read at once is dropped. Set sysctl net.core.rmem_max={} (or give"
+                + " the relay CAP_NET_ADMIN)",
+            receiveBuffer / 1024,
+            2 * Transports.listenerReceiveBuffer() / 1024,
+            Transports.listenerReceiveBuffer());
+      }
     } catch (RelayStartException e) {
       close();
       throw e;
@@ -175,6 +188,23 @@ public final class RelayServer implements AutoCloseable {
   }
 
   private StunDispatcher dispatcher;
+
+  /**
+   * The smallest receive buffer among the UDP listeners, as the kernel reports SO_RCVBUF (twice the
+   * bytes granted; {@link Transports#listenerReceiveBuffer()} is what was asked).
+   */
+  public int udpReceiveBuffer() {
+    int smallest = Integer.MAX_VALUE;
+    for (NativeUdpListener l : nativeListeners) {
+      smallest = Math.min(smallest, l.receiveBuffer());
+    }
+    for (Channel ch : listeners) {
+      if (ch instanceof DatagramChannel d) {
+        smallest = Math.min(smallest, d.config().getReceiveBufferSize());
+      }
+    }
+    return smallest;
+  }
 
   /** The configured certificate (reloaded when its files change), or a self-signed one. */
   private Supplier<SslContext> tlsContext;
@@ -248,6 +278,7 @@ public final class RelayServer implements AutoCloseable {
                   });
       transports.configureListener(b);
       Channel ch = bindOrFail(b.bind(new InetSocketAddress(config.bindAddress(), bound)), bound);
+      transports.forceListenerReceiveBuffer(ch);
       listeners.add(ch);
       bound = ((InetSocketAddress) ch.localAddress()).getPort();
     }
@@ -263,7 +294,8 @@ public final class RelayServer implements AutoCloseable {
             NativeUdpListener.open(
                 (IoEventLoop) e,
                 new InetSocketAddress(config.bindAddress(), bound),
-                Transports.listenerSocketBuffer(),
+                Transports.listenerReceiveBuffer(),
+                Transports.listenerSendBuffer(),
                 dispatcher());
         nativeListeners.add(l);
         bound = l.port();

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.testing.NettyLeakDetectorExtension;
+import org.tafel.relay.transport.KernelBuffers;
+import org.tafel.relay.transport.Transports;
 
 /**
  * Datagrams that queue up on a socket while the relay is busy all come through, in order, in both
@@ -46,6 +48,21 @@ class RelayBurstTest {
         relay.server.datapath().contains(expectedDatapath()),
         () -> "datapath: " + relay.server.datapath());
     return relay;
+  }
+
+  /**
+   * Each UDP listener asks for a 16 MiB receive buffer (some 40,000 small datagrams) and gets it
+   * when the process may pass net.core.rmem_max (CAP_NET_ADMIN, as the suite runs here), else as
+   * much as rmem_max allows: a refresh wave of 10,000 allocations overflowed the 4 MiB asked
+   * before.
+   */
+  @Test
+  void theListenersHaveTheReceiveBufferTheKernelAllows() throws Exception {
+    try (RelayFixture relay = start()) {
+      assertEquals(
+          KernelBuffers.receiveBuffer(Transports.listenerReceiveBuffer()),
+          relay.server.udpReceiveBuffer());
+    }
   }
 
   @Test

@@ -132,8 +132,10 @@ public final class NativeUdp {
   }
 
   /**
-   * Opens a non-blocking UDP socket bound to {@code ip:port} (port 0: an ephemeral port). {@code
-   * rcvbuf} and {@code sndbuf} set SO_RCVBUF and SO_SNDBUF when positive; {@code reusePort} sets
+   * Opens a non-blocking UDP socket bound to {@code ip:port} (port 0: an ephemeral port). A
+   * positive {@code rcvbuf} sets the receive buffer: with SO_RCVBUFFORCE when the process may
+   * (CAP_NET_ADMIN), else with SO_RCVBUF, which the kernel caps at {@code net.core.rmem_max}; see
+   * {@link #receiveBuffer}. A positive {@code sndbuf} sets SO_SNDBUF; {@code reusePort} sets
    * SO_REUSEPORT.
    *
    * @return the file descriptor, or {@code -errno} (e.g. -EADDRINUSE)
@@ -142,6 +144,12 @@ public final class NativeUdp {
 
   /** The port {@code fd} is bound to, or {@code -errno}. */
   public static native int localPort(int fd);
+
+  /**
+   * SO_RCVBUF of {@code fd} as the kernel reports it: twice the size granted, which leaves room for
+   * each datagram's bookkeeping; or {@code -errno}.
+   */
+  public static native int receiveBuffer(int fd);
 
   /** Closes {@code fd}: 0 or {@code -errno}. */
   public static native int close0(int fd);

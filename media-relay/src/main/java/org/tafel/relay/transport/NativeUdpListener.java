@@ -43,14 +43,18 @@ public final class NativeUdpListener extends NativeSocket {
    * for any other failure.
    */
   public static NativeUdpListener open(
-      IoEventLoop loop, InetSocketAddress bind, int socketBuffer, StunDispatcher dispatcher)
+      IoEventLoop loop,
+      InetSocketAddress bind,
+      int receiveBuffer,
+      int sendBuffer,
+      StunDispatcher dispatcher)
       throws IOException {
     int fd =
         NativeUdp.open4(
             NativeUdp.ipv4((java.net.Inet4Address) bind.getAddress()),
             bind.getPort(),
-            socketBuffer,
-            socketBuffer,
+            receiveBuffer,
+            sendBuffer,
             true);
     if (fd == -NativeUdp.EADDRINUSE) {
       throw new java.net.BindException("udp port " + bind.getPort() + " is in use");
@@ -72,6 +76,11 @@ public final class NativeUdpListener extends NativeSocket {
   /** The bound port. */
   public int port() {
     return localAddress.getPort();
+  }
+
+  /** SO_RCVBUF as the kernel reports it (twice the bytes granted), or -errno. */
+  public int receiveBuffer() {
+    return NativeUdp.receiveBuffer(fd().intValue());
   }
 
   /** Closes the listener on its loop and waits for it. */

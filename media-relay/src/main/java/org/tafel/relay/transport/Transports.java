@@ -3,6 +3,8 @@ package org.tafel.relay.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -21,6 +23,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.concurrent.ThreadFactory;
@@ -45,7 +48,23 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
   public static final int LISTENER_MAX_DATAGRAM = 4096;
 
   private static final int LISTENER_BATCH = 16;
-  private static final int LISTENER_SOCKET_BUFFER = 4 * 1024 * 1024;
+
+  /**
+   * SO_RCVBUF asked for a client-facing UDP listener. A listener queues every client of its loop;
+   * when the loop falls behind (a burst of requests, a refresh wave of thousands of allocations)
+   * the kernel drops what does not fit. A 164-byte datagram takes 832 bytes of the buffer (measured
+   * on loopback with {@code ss -m}), so 16 MiB (32 MiB as the kernel counts) hold some 40,000, the
+   * 4 MiB asked before some 10,000. Past {@code net.core.rmem_max} only with CAP_NET_ADMIN (native
+   * path); the relay warns at startup when it got less.
+   */
+  private static final int LISTENER_RECEIVE_BUFFER = 16 * 1024 * 1024;
+
+  private static final int LISTENER_SEND_BUFFER = 4 * 1024 * 1024;
+
+  /** SOL_SOCKET / SO_RCVBUFFORCE on Linux. */
+  private static final IntegerUnixChannelOption SO_RCVBUFFORCE =
+      new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+
   private static final WriteBufferWaterMark LISTENER_WATER_MARK =
       new WriteBufferWaterMark(2 * 1024 * 1024, 4 * 1024 * 1024);
   private static final WriteBufferWaterMark RELAY_WATER_MARK =
@@ -65,8 +84,8 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
    */
   public void configureListener(Bootstrap b) {
     b.option(ChannelOption.ALLOCATOR, ALLOCATOR)
-        .option(ChannelOption.SO_RCVBUF, LISTENER_SOCKET_BUFFER)
-        .option(ChannelOption.SO_SNDBUF, LISTENER_SOCKET_BUFFER);
+        .option(ChannelOption.SO_RCVBUF, LISTENER_RECEIVE_BUFFER)
+        .option(ChannelOption.SO_SNDBUF, LISTENER_SEND_BUFFER);
     // A listener carries every client of its loop; writes are flushed once per loop iteration, so
     // one iteration's burst must fit below the high mark, or datagrams are dropped as backlog.
     b.option(ChannelOption.WRITE_BUFFER_WATER_MARK, LISTENER_WATER_MARK);
@@ -78,6 +97,22 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
           .option(
               ChannelOption.RCVBUF_ALLOCATOR,
               new FixedRecvByteBufAllocator(LISTENER_MAX_DATAGRAM * LISTENER_BATCH));
+    }
+  }
+
+  /**
+   * On epoll, sets a bound listener's receive buffer again with SO_RCVBUFFORCE, which may pass
+   * {@code net.core.rmem_max} when the process has CAP_NET_ADMIN; without it the SO_RCVBUF set at
+   * bind stays (the native path does the same in {@link NativeUdp#open4}).
+   */
+  public void forceListenerReceiveBuffer(Channel listener) {
+    if (!epoll) {
+      return;
+    }
+    try {
+      listener.config().setOption(SO_RCVBUFFORCE, LISTENER_RECEIVE_BUFFER);
+    } catch (ChannelException notPermitted) {
+      // EPERM: SO_RCVBUF's value, capped at rmem_max, stays; the relay warns at startup.
     }
   }
 
@@ -117,9 +152,14 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
     return nativeUdpLoaded && bind instanceof Inet4Address;
   }
 
-  /** Send and receive buffer of a client-facing UDP listener. */
-  public static int listenerSocketBuffer() {
-    return LISTENER_SOCKET_BUFFER;
+  /** SO_RCVBUF asked for a client-facing UDP listener (the kernel reports twice what it grants). */
+  public static int listenerReceiveBuffer() {
+    return LISTENER_RECEIVE_BUFFER;
+  }
+
+  /** SO_SNDBUF asked for a client-facing UDP listener. */
+  public static int listenerSendBuffer() {
+    return LISTENER_SEND_BUFFER;
   }
 
   public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
