@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <jni.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <stddef.h>
@@ -112,6 +113,21 @@ static jint tafel_receive_buffer(JNIEnv *env, jclass cls, jint fd) {
   socklen_t len = sizeof size;
   if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) != 0) return -errno;
   return size;
+}
+
+/*
+ * receiveDrops(fd): datagrams the kernel dropped at fd's receive buffer since it was opened
+ * (SO_MEMINFO, SK_MEMINFO_DROPS; the last column of /proc/net/udp), or -errno.
+ */
+static jlong tafel_receive_drops(JNIEnv *env, jclass cls, jint fd) {
+  (void)env;
+  (void)cls;
+  uint32_t info[SK_MEMINFO_VARS];
+  socklen_t len = sizeof info;
+  memset(info, 0, sizeof info);
+  if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info, &len) != 0) return -errno;
+  if (len <= SK_MEMINFO_DROPS * sizeof info[0]) return -EINVAL;
+  return (jlong)info[SK_MEMINFO_DROPS];
 }
 
 /*
@@ -421,6 +437,7 @@ static const JNINativeMethod METHODS[] = {
     {"open4", "(IIIIZ)I", (void *)tafel_open4},
     {"localPort", "(I)I", (void *)tafel_local_port},
     {"receiveBuffer", "(I)I", (void *)tafel_receive_buffer},
+    {"receiveDrops", "(I)J", (void *)tafel_receive_drops},
     {"close0", "(I)I", (void *)tafel_close0},
     {"recv", "(IJIIIJ)I", (void *)tafel_recv},
     {"send", "(IJI)I", (void *)tafel_send},

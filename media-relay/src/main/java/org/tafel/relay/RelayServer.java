@@ -151,6 +151,17 @@ public final class RelayServer implements AutoCloseable {
       }
       // The listeners' own ports are protected too; with port 0 they are known only now.
       turnPort = bindTurnPort(threads);
+      if (!nativeListeners.isEmpty() || transports.epoll()) {
+        List<NativeUdpListener> nativeUdp = List.copyOf(nativeListeners);
+        List<Channel> nettyUdp =
+            listeners.stream().filter(ch -> ch instanceof DatagramChannel).toList();
+        registry.gauge(
+            "tafel_relay_udp_listener_kernel_drops",
+            "Datagrams the kernel dropped at the UDP listeners' receive buffers, before the relay"
+                + " read them (SO_MEMINFO), since start; the relay's own drops are in"
+                + " tafel_relay_dropped_packets_total.",
+            () -> running ? kernelDrops(nativeUdp, nettyUdp) : 0);
+      }
       policy.protectPort(turnPort);
       if (tls) {
         turnsPort = bindTcp(config.turnsPort(), true);
@@ -204,6 +215,17 @@ public final class RelayServer implements AutoCloseable {
       }
     }
     return smallest;
+  }
+
+  private long kernelDrops(List<NativeUdpListener> nativeUdp, List<Channel> nettyUdp) {
+    long sum = 0;
+    for (NativeUdpListener l : nativeUdp) {
+      sum += Math.max(0, l.receiveDrops());
+    }
+    for (Channel ch : nettyUdp) {
+      sum += transports.receiveDrops(ch);
+    }
+    return sum;
   }
 
   /** The configured certificate (reloaded when its files change), or a self-signed one. */
@@ -415,6 +437,11 @@ public final class RelayServer implements AutoCloseable {
   /** The bound TLS port, or -1 when TLS is off. */
   public int turnsPort() {
     return turnsPort;
+  }
+
+  /** The event loops (tests hold them to let datagrams queue up). */
+  EventLoopGroup eventLoops() {
+    return group;
   }
 
   /** True once every listener is bound and the server relays. */

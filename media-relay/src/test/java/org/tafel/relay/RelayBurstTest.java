@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.io.DataInputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -11,13 +12,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tafel.protocol.stun.StunAttribute;
 import org.tafel.protocol.testing.NettyLeakDetectorExtension;
 import org.tafel.relay.transport.KernelBuffers;
+import org.tafel.relay.transport.LoopHold;
 import org.tafel.relay.transport.Transports;
 
 /**
@@ -31,6 +35,7 @@ class RelayBurstTest {
   private static final int BURST = 150;
 
   private static final String SEGMENTED_RUNS = "tafel_relay_udp_segmented_runs";
+  private static final String KERNEL_DROPS = "tafel_relay_udp_listener_kernel_drops";
 
   /** What the relay's start-up log names as its UDP path here; a subclass runs the Netty path. */
   String expectedDatapath() {
@@ -62,6 +67,39 @@ class RelayBurstTest {
       assertEquals(
           KernelBuffers.receiveBuffer(Transports.listenerReceiveBuffer()),
           relay.server.udpReceiveBuffer());
+    }
+  }
+
+  /**
+   * What the kernel drops at a listener's receive buffer, before the relay can count it itself, is
+   * in tafel_relay_udp_listener_kernel_drops: with the loops held, a burst of Binding requests
+   * larger than a 32 MiB buffer holds overflows it, and the gauge says exactly what /proc/net/udp
+   * says.
+   */
+  @Test
+  void whatTheKernelDropsAtAListenerIsInTheMetrics() throws Exception {
+    try (RelayFixture relay = start();
+        DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      assertEquals(0, relay.metric(KERNEL_DROPS));
+      byte[] binding = new byte[20];
+      binding[1] = 0x01; // Binding request, no attributes
+      ByteBuffer.wrap(binding, 4, 4).putInt(0x2112A442);
+      DatagramPacket p =
+          new DatagramPacket(binding, 20, InetAddress.getLoopbackAddress(), relay.port());
+      List<LoopHold> holds = new ArrayList<>();
+      try {
+        for (EventExecutor loop : relay.server.eventLoops()) {
+          holds.add(LoopHold.hold(loop));
+        }
+        for (int i = 0; i < 80_000; i++) {
+          client.send(p);
+        }
+      } finally {
+        holds.forEach(LoopHold::close);
+      }
+      long drops = relay.metric(KERNEL_DROPS);
+      assertTrue(drops > 0, () -> "kernel drops " + drops);
+      assertEquals(KernelBuffers.udpDrops(relay.port()), drops);
     }
   }
 

@@ -151,6 +151,13 @@ public final class NativeUdp {
    */
   public static native int receiveBuffer(int fd);
 
+  /**
+   * Datagrams the kernel dropped at {@code fd}'s receive buffer since the socket was opened
+   * (SO_MEMINFO; a 32-bit count that wraps), or {@code -errno}. Any socket, not only one opened
+   * here.
+   */
+  public static native long receiveDrops(int fd);
+
   /** Closes {@code fd}: 0 or {@code -errno}. */
   public static native int close0(int fd);
 

@@ -83,6 +83,11 @@ public final class NativeUdpListener extends NativeSocket {
     return NativeUdp.receiveBuffer(fd().intValue());
   }
 
+  /** What the kernel dropped at this listener's receive buffer since it opened, or -errno. */
+  public long receiveDrops() {
+    return NativeUdp.receiveDrops(fd().intValue());
+  }
+
   /** Closes the listener on its loop and waits for it. */
   public void closeOnLoop() {
     loop.submit(this::close).awaitUninterruptibly();

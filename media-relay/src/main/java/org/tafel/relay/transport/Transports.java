@@ -24,8 +24,11 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.RawUnixChannelOption;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -60,6 +63,12 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
   private static final int LISTENER_RECEIVE_BUFFER = 16 * 1024 * 1024;
 
   private static final int LISTENER_SEND_BUFFER = 4 * 1024 * 1024;
+
+  /** SOL_SOCKET / SO_MEMINFO on Linux: SK_MEMINFO_VARS (9) unsigned ints, drops the last. */
+  private static final int SK_MEMINFO_DROPS = 8;
+
+  private static final RawUnixChannelOption SO_MEMINFO =
+      new RawUnixChannelOption("SO_MEMINFO", 1, 55, (SK_MEMINFO_DROPS + 1) * Integer.BYTES);
 
   /** SOL_SOCKET / SO_RCVBUFFORCE on Linux. */
   private static final IntegerUnixChannelOption SO_RCVBUFFORCE =
@@ -113,6 +122,23 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
       listener.config().setOption(SO_RCVBUFFORCE, LISTENER_RECEIVE_BUFFER);
     } catch (ChannelException notPermitted) {
       // EPERM: SO_RCVBUF's value, capped at rmem_max, stays; the relay warns at startup.
+    }
+  }
+
+  /**
+   * What the kernel dropped at a Netty UDP listener's receive buffer since it opened: on epoll read
+   * with SO_MEMINFO (the native path reads the same with {@link NativeUdp#receiveDrops}); 0 on NIO
+   * or when the socket is closed.
+   */
+  public long receiveDrops(Channel listener) {
+    if (!epoll) {
+      return 0;
+    }
+    try {
+      ByteBuffer info = listener.config().getOption(SO_MEMINFO).order(ByteOrder.nativeOrder());
+      return info.getInt(SK_MEMINFO_DROPS * Integer.BYTES) & 0xFFFF_FFFFL;
+    } catch (ChannelException closed) {
+      return 0;
     }
   }
 

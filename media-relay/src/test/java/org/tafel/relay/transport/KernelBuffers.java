@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What Linux grants a socket that asks for a receive buffer, from its own limits: twice the size
- * asked when this process has CAP_NET_ADMIN (SO_RCVBUFFORCE), else twice the smaller of the size
- * and {@code net.core.rmem_max}.
+ * The kernel's view of UDP receive buffers: what Linux grants a socket that asks for one, from its
+ * own limits (twice the size asked when this process has CAP_NET_ADMIN, SO_RCVBUFFORCE; else twice
+ * the smaller of the size and {@code net.core.rmem_max}), and what it dropped there.
  */
 public final class KernelBuffers {
   private static final int CAP_NET_ADMIN = 12;
@@ -21,6 +21,27 @@ public final class KernelBuffers {
     }
     int max = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/rmem_max")).trim());
     return 2 * Math.min(asked, max);
+  }
+
+  /**
+   * The kernel's receive-buffer drops summed over the UDP sockets bound to 127.0.0.1:port (the last
+   * column of /proc/net/udp); throws when there is none.
+   */
+  public static long udpDrops(int port) throws IOException {
+    String local = String.format("0100007F:%04X", port);
+    long sum = 0;
+    boolean found = false;
+    for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length > 1 && f[1].equals(local)) {
+        sum += Long.parseLong(f[f.length - 1]);
+        found = true;
+      }
+    }
+    if (!found) {
+      throw new IOException("no UDP socket on " + local + " in /proc/net/udp");
+    }
+    return sum;
   }
 
   private static boolean hasNetAdmin() throws IOException {

@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
  * Keeps an event loop busy until released (at most 10 s), so datagrams queue up on its sockets in
  * the meantime and all become readable at once.
  */
-final class LoopHold implements AutoCloseable {
+public final class LoopHold implements AutoCloseable {
   private final CountDownLatch release = new CountDownLatch(1);
 
   private LoopHold() {}
 
   /** Returns once the loop runs the holding task. */
-  static LoopHold hold(EventExecutor loop) throws InterruptedException {
+  public static LoopHold hold(EventExecutor loop) throws InterruptedException {
     LoopHold h = new LoopHold();
     CountDownLatch holding = new CountDownLatch(1);
     loop.execute(

@@ -293,6 +293,36 @@ class NativeUdpTest {
     assertEquals(shared, NativeUdp.localPort(r2));
   }
 
+  /**
+   * A receive buffer that holds a few datagrams: the rest of a burst is dropped by the kernel, and
+   * receiveDrops counts exactly those, as /proc/net/udp does, while what fit is still read.
+   */
+  @Test
+  void receiveDropsCountWhatTheKernelDroppedAtTheReceiveBuffer() throws Exception {
+    int fd = NativeUdp.open4(LOOPBACK, 0, 4096, 0, false);
+    assertTrue(fd >= 0, () -> "open4: " + NativeUdp.error(fd));
+    fds.add(fd);
+    int port = NativeUdp.localPort(fd);
+    assertEquals(0, NativeUdp.receiveDrops(fd));
+    int sent = 200;
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      for (int i = 0; i < sent; i++) {
+        s.send(new DatagramPacket(new byte[500], 500, InetAddress.getLoopbackAddress(), port));
+      }
+    }
+    long drops = NativeUdp.receiveDrops(fd);
+    assertTrue(drops > 0 && drops < sent, () -> "drops " + drops);
+    assertEquals(KernelBuffers.udpDrops(port), drops);
+    int read = 0;
+    for (int n; (n = NativeUdp.recv(fd, address(data), STRIDE, STRIDE, 16, address(meta))) > 0; ) {
+      read += n;
+    }
+    assertEquals(sent, read + drops, "every datagram was either read or counted as dropped");
+    assertEquals(0, NativeUdp.close0(fd));
+    fds.remove(Integer.valueOf(fd));
+    assertEquals(-EBADF, NativeUdp.receiveDrops(fd));
+  }
+
   @Test
   void badArgumentsAndClosedSocketsAreErrnos() {
     assertEquals(-EINVAL, NativeUdp.open4(LOOPBACK, 65536, 0, 0, false));
