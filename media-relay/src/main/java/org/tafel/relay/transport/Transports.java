@@ -57,8 +57,9 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
    * when the loop falls behind (a burst of requests, a refresh wave of thousands of allocations)
    * the kernel drops what does not fit. A 164-byte datagram takes 832 bytes of the buffer (measured
    * on loopback with {@code ss -m}), so 16 MiB (32 MiB as the kernel counts) hold some 40,000, the
-   * 4 MiB asked before some 10,000. Past {@code net.core.rmem_max} only with CAP_NET_ADMIN (native
-   * path); the relay warns at startup when it got less.
+   * 4 MiB asked before some 10,000. Past {@code net.core.rmem_max} only with CAP_NET_ADMIN
+   * (SO_RCVBUFFORCE, on the native and the epoll path); the relay warns at startup when it got
+   * less, and what overflows anyway is in {@code tafel_relay_udp_listener_kernel_drops}.
    */
   private static final int LISTENER_RECEIVE_BUFFER = 16 * 1024 * 1024;
 
