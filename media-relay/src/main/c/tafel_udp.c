@@ -56,9 +56,7 @@ static int clamp_count(jint count) {
 
 /*
  * open4(ip, port, rcvbuf, sndbuf, reusePort): a non-blocking close-on-exec UDP socket bound to
- * ip:port (port 0: ephemeral). The receive buffer is set when rcvbuf > 0: SO_RCVBUFFORCE first,
- * which only a process with CAP_NET_ADMIN may set past net.core.rmem_max, else SO_RCVBUF (capped
- * at rmem_max). SO_SNDBUF is set when sndbuf > 0, SO_REUSEPORT when asked.
+ * ip:port (port 0: ephemeral). SO_RCVBUF / SO_SNDBUF are set when > 0, SO_REUSEPORT when asked.
  * Returns the fd, or -errno (the socket is closed again on failure).
  */
 static jint tafel_open4(JNIEnv *env, jclass cls, jint ip, jint port, jint rcvbuf, jint sndbuf,
@@ -69,8 +67,7 @@ static jint tafel_open4(JNIEnv *env, jclass cls, jint ip, jint port, jint rcvbuf
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   int err = 0;
-  if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0 &&
-      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0) {
+  if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0) {
     err = errno;
   } else if (sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0) {
     err = errno;
@@ -103,6 +100,17 @@ static jint tafel_local_port(JNIEnv *env, jclass cls, jint fd) {
   if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0) return -errno;
   if (sa.sin_family != AF_INET) return -EAFNOSUPPORT;
   return ntohs(sa.sin_port);
+}
+
+/*
+ * forceReceiveBuffer(fd, size): SO_RCVBUFFORCE, which may pass net.core.rmem_max; 0, or -errno
+ * (-EPERM without CAP_NET_ADMIN in the initial user namespace, the buffer then unchanged).
+ */
+static jint tafel_force_receive_buffer(JNIEnv *env, jclass cls, jint fd, jint size) {
+  (void)env;
+  (void)cls;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) return -errno;
+  return 0;
 }
 
 /* receiveBuffer(fd): SO_RCVBUF as the kernel set it (twice what was granted), or -errno. */
@@ -436,6 +444,7 @@ static jint tafel_write_stream(JNIEnv *env, jclass cls, jint fd, jlong desc, jin
 static const JNINativeMethod METHODS[] = {
     {"open4", "(IIIIZ)I", (void *)tafel_open4},
     {"localPort", "(I)I", (void *)tafel_local_port},
+    {"forceReceiveBuffer", "(II)I", (void *)tafel_force_receive_buffer},
     {"receiveBuffer", "(I)I", (void *)tafel_receive_buffer},
     {"receiveDrops", "(I)J", (void *)tafel_receive_drops},
     {"close0", "(I)I", (void *)tafel_close0},

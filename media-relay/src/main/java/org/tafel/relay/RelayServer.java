@@ -160,7 +160,7 @@ public final class RelayServer implements AutoCloseable {
             "Datagrams the kernel dropped at the UDP listeners' receive buffers, before the relay"
                 + " read them (SO_MEMINFO), since start; the relay's own drops are in"
                 + " tafel_relay_dropped_packets_total.",
-            () -> running ? kernelDrops(nativeUdp, nettyUdp) : 0);
+            () -> kernelDrops(nativeUdp, nettyUdp));
       }
       policy.protectPort(turnPort);
       if (tls) {
@@ -179,12 +179,12 @@ public final class RelayServer implements AutoCloseable {
           threads,
           datapath(),
           receiveBuffer / 1024);
-      if (receiveBuffer < 2 * Transports.listenerReceiveBuffer()) {
+      if (transports.epoll() && receiveBuffer < 2 * Transports.listenerReceiveBuffer()) {
         LOG.warn(
             "relay: udp listener receive buffer is {} KiB where {} KiB was wanted (as the kernel"
                 + " counts, twice the bytes asked): net.core.rmem_max capped it, and a burst the"
-                + " loops cannot read at once is dropped. Set sysctl net.core.rmem_max={} (or give"
-                + " the relay CAP_NET_ADMIN)",
+                + " loops cannot read at once is dropped. Set sysctl net.core.rmem_max={} (or run"
+                + " the relay with CAP_NET_ADMIN outside a user namespace)",
             receiveBuffer / 1024,
             2 * Transports.listenerReceiveBuffer() / 1024,
             Transports.listenerReceiveBuffer());
@@ -204,10 +204,13 @@ public final class RelayServer implements AutoCloseable {
    * The smallest receive buffer among the UDP listeners, as the kernel reports SO_RCVBUF (twice the
    * bytes granted; {@link Transports#listenerReceiveBuffer()} is what was asked).
    */
-  public int udpReceiveBuffer() {
+  public synchronized int udpReceiveBuffer() {
     int smallest = Integer.MAX_VALUE;
     for (NativeUdpListener l : nativeListeners) {
-      smallest = Math.min(smallest, l.receiveBuffer());
+      int size = l.receiveBuffer();
+      if (size > 0) {
+        smallest = Math.min(smallest, size);
+      }
     }
     for (Channel ch : listeners) {
       if (ch instanceof DatagramChannel d) {
@@ -217,7 +220,14 @@ public final class RelayServer implements AutoCloseable {
     return smallest;
   }
 
-  private long kernelDrops(List<NativeUdpListener> nativeUdp, List<Channel> nettyUdp) {
+  /**
+   * Under the server's lock, so that no scrape reads a descriptor that {@link #close()} has closed
+   * and the kernel may have given to another socket.
+   */
+  private synchronized long kernelDrops(List<NativeUdpListener> nativeUdp, List<Channel> nettyUdp) {
+    if (!running) {
+      return 0;
+    }
     long sum = 0;
     for (NativeUdpListener l : nativeUdp) {
       sum += Math.max(0, l.receiveDrops());

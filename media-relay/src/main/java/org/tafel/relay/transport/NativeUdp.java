@@ -132,11 +132,9 @@ public final class NativeUdp {
   }
 
   /**
-   * Opens a non-blocking UDP socket bound to {@code ip:port} (port 0: an ephemeral port). A
-   * positive {@code rcvbuf} sets the receive buffer: with SO_RCVBUFFORCE when the process may
-   * (CAP_NET_ADMIN), else with SO_RCVBUF, which the kernel caps at {@code net.core.rmem_max}; see
-   * {@link #receiveBuffer}. A positive {@code sndbuf} sets SO_SNDBUF; {@code reusePort} sets
-   * SO_REUSEPORT.
+   * Opens a non-blocking UDP socket bound to {@code ip:port} (port 0: an ephemeral port). {@code
+   * rcvbuf} and {@code sndbuf} set SO_RCVBUF (capped by the kernel at {@code net.core.rmem_max})
+   * and SO_SNDBUF when positive; {@code reusePort} sets SO_REUSEPORT.
    *
    * @return the file descriptor, or {@code -errno} (e.g. -EADDRINUSE)
    */
@@ -144,6 +142,13 @@ public final class NativeUdp {
 
   /** The port {@code fd} is bound to, or {@code -errno}. */
   public static native int localPort(int fd);
+
+  /**
+   * Sets {@code fd}'s receive buffer with SO_RCVBUFFORCE, which may pass {@code net.core.rmem_max}:
+   * 0, or {@code -errno} (-EPERM without CAP_NET_ADMIN in the initial user namespace; the buffer is
+   * then unchanged).
+   */
+  public static native int forceReceiveBuffer(int fd, int size);
 
   /**
    * SO_RCVBUF of {@code fd} as the kernel reports it: twice the size granted, which leaves room for

@@ -62,6 +62,8 @@ public final class NativeUdpListener extends NativeSocket {
     if (fd < 0) {
       throw new IOException("udp port " + bind.getPort() + ": " + NativeUdp.error(fd));
     }
+    // Past net.core.rmem_max when the process may; SO_RCVBUF's capped size stays otherwise.
+    NativeUdp.forceReceiveBuffer(fd, receiveBuffer);
     int port = NativeUdp.localPort(fd);
     NativeUdpListener l =
         new NativeUdpListener(loop, fd, dispatcher, new InetSocketAddress(bind.getAddress(), port));

@@ -121,8 +121,9 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
     }
     try {
       listener.config().setOption(SO_RCVBUFFORCE, LISTENER_RECEIVE_BUFFER);
-    } catch (ChannelException notPermitted) {
-      // EPERM: SO_RCVBUF's value, capped at rmem_max, stays; the relay warns at startup.
+    } catch (ChannelException refused) {
+      // EPERM without CAP_NET_ADMIN: SO_RCVBUF's value, capped at rmem_max, stays; the relay
+      // warns at startup when it is smaller than asked.
     }
   }
 

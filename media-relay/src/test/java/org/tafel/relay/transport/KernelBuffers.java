@@ -1,26 +1,44 @@
 package org.tafel.relay.transport;
 
+import io.netty.channel.ChannelException;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The kernel's view of UDP receive buffers: what Linux grants a socket that asks for one, from its
- * own limits (twice the size asked when this process has CAP_NET_ADMIN, SO_RCVBUFFORCE; else twice
- * the smaller of the size and {@code net.core.rmem_max}), and what it dropped there.
+ * own limits (twice the size asked when this process may set SO_RCVBUFFORCE; else twice the smaller
+ * of the size and {@code net.core.rmem_max}), and what it dropped there.
  */
 public final class KernelBuffers {
-  private static final int CAP_NET_ADMIN = 12;
-
   private KernelBuffers() {}
 
   /** SO_RCVBUF as getsockopt reports it after asking for {@code asked} bytes. */
   public static int receiveBuffer(int asked) throws IOException {
-    if (hasNetAdmin()) {
+    if (mayForce()) {
       return 2 * asked;
     }
     int max = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/rmem_max")).trim());
     return 2 * Math.min(asked, max);
+  }
+
+  /**
+   * Whether the kernel lets this process set SO_RCVBUFFORCE (CAP_NET_ADMIN in the initial user
+   * namespace, which /proc/self/status cannot tell inside a container): tried on a throwaway
+   * socket.
+   */
+  private static boolean mayForce() {
+    EpollDatagramChannel probe = new EpollDatagramChannel();
+    try {
+      probe.config().setOption(new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33), 1 << 16);
+      return true;
+    } catch (ChannelException refused) {
+      return false;
+    } finally {
+      probe.unsafe().closeForcibly();
+    }
   }
 
   /**
@@ -42,15 +60,5 @@ public final class KernelBuffers {
       throw new IOException("no UDP socket on " + local + " in /proc/net/udp");
     }
     return sum;
-  }
-
-  private static boolean hasNetAdmin() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("CapEff:")) {
-        long caps = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
-        return (caps & (1L << CAP_NET_ADMIN)) != 0;
-      }
-    }
-    throw new IOException("/proc/self/status has no CapEff line");
   }
 }
