@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <jni.h>
-#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <stddef.h>
@@ -100,42 +99,6 @@ static jint tafel_local_port(JNIEnv *env, jclass cls, jint fd) {
   if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0) return -errno;
   if (sa.sin_family != AF_INET) return -EAFNOSUPPORT;
   return ntohs(sa.sin_port);
-}
-
-/*
- * forceReceiveBuffer(fd, size): SO_RCVBUFFORCE, which may pass net.core.rmem_max; 0, or -errno
- * (-EPERM without CAP_NET_ADMIN in the initial user namespace, the buffer then unchanged).
- */
-static jint tafel_force_receive_buffer(JNIEnv *env, jclass cls, jint fd, jint size) {
-  (void)env;
-  (void)cls;
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) return -errno;
-  return 0;
-}
-
-/* receiveBuffer(fd): SO_RCVBUF as the kernel set it (twice what was granted), or -errno. */
-static jint tafel_receive_buffer(JNIEnv *env, jclass cls, jint fd) {
-  (void)env;
-  (void)cls;
-  int size = 0;
-  socklen_t len = sizeof size;
-  if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) != 0) return -errno;
-  return size;
-}
-
-/*
- * receiveDrops(fd): datagrams the kernel dropped at fd's receive buffer since it was opened
- * (SO_MEMINFO, SK_MEMINFO_DROPS; the last column of /proc/net/udp), or -errno.
- */
-static jlong tafel_receive_drops(JNIEnv *env, jclass cls, jint fd) {
-  (void)env;
-  (void)cls;
-  uint32_t info[SK_MEMINFO_VARS];
-  socklen_t len = sizeof info;
-  memset(info, 0, sizeof info);
-  if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info, &len) != 0) return -errno;
-  if (len <= SK_MEMINFO_DROPS * sizeof info[0]) return -EINVAL;
-  return (jlong)info[SK_MEMINFO_DROPS];
 }
 
 /*
@@ -444,9 +407,6 @@ static jint tafel_write_stream(JNIEnv *env, jclass cls, jint fd, jlong desc, jin
 static const JNINativeMethod METHODS[] = {
     {"open4", "(IIIIZ)I", (void *)tafel_open4},
     {"localPort", "(I)I", (void *)tafel_local_port},
-    {"forceReceiveBuffer", "(II)I", (void *)tafel_force_receive_buffer},
-    {"receiveBuffer", "(I)I", (void *)tafel_receive_buffer},
-    {"receiveDrops", "(I)J", (void *)tafel_receive_drops},
     {"close0", "(I)I", (void *)tafel_close0},
     {"recv", "(IJIIIJ)I", (void *)tafel_recv},
     {"send", "(IJI)I", (void *)tafel_send},

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
@@ -41,6 +42,7 @@ import org.tafel.relay.quota.AllocationQuota;
 import org.tafel.relay.transport.FlushBatch;
 import org.tafel.relay.transport.NativeUdp;
 import org.tafel.relay.transport.NativeUdpListener;
+import org.tafel.relay.transport.ReceiveBuffers;
 import org.tafel.relay.transport.StreamHandler;
 import org.tafel.relay.transport.StreamLoops;
 import org.tafel.relay.transport.Transports;
@@ -151,16 +153,14 @@ public final class RelayServer implements AutoCloseable {
       }
       // The listeners' own ports are protected too; with port 0 they are known only now.
       turnPort = bindTurnPort(threads);
-      if (!nativeListeners.isEmpty() || transports.epoll()) {
-        List<NativeUdpListener> nativeUdp = List.copyOf(nativeListeners);
-        List<Channel> nettyUdp =
-            listeners.stream().filter(ch -> ch instanceof DatagramChannel).toList();
+      int[] udpFds = udpListenerFds();
+      if (udpFds.length > 0) {
         registry.gauge(
             "tafel_relay_udp_listener_kernel_drops",
             "Datagrams the kernel dropped at the UDP listeners' receive buffers, before the relay"
                 + " read them (SO_MEMINFO), since start; the relay's own drops are in"
                 + " tafel_relay_dropped_packets_total.",
-            () -> kernelDrops(nativeUdp, nettyUdp));
+            () -> kernelDrops(udpFds));
       }
       policy.protectPort(turnPort);
       if (tls) {
@@ -206,34 +206,45 @@ public final class RelayServer implements AutoCloseable {
    */
   public synchronized int udpReceiveBuffer() {
     int smallest = Integer.MAX_VALUE;
-    for (NativeUdpListener l : nativeListeners) {
-      int size = l.receiveBuffer();
+    for (int fd : udpListenerFds()) {
+      int size = ReceiveBuffers.size(fd);
       if (size > 0) {
         smallest = Math.min(smallest, size);
       }
     }
     for (Channel ch : listeners) {
-      if (ch instanceof DatagramChannel d) {
-        smallest = Math.min(smallest, d.config().getReceiveBufferSize());
+      if (ch instanceof DatagramChannel d && !(ch instanceof UnixChannel)) {
+        smallest = Math.min(smallest, d.config().getReceiveBufferSize()); // NIO
       }
     }
     return smallest;
+  }
+
+  /** The descriptors of the UDP listeners, native and epoll (NIO channels have none). */
+  private int[] udpListenerFds() {
+    List<Integer> fds = new ArrayList<>();
+    for (NativeUdpListener l : nativeListeners) {
+      fds.add(l.fd().intValue());
+    }
+    for (Channel ch : listeners) {
+      if (ch instanceof DatagramChannel && ch instanceof UnixChannel u) {
+        fds.add(u.fd().intValue());
+      }
+    }
+    return fds.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**
    * Under the server's lock, so that no scrape reads a descriptor that {@link #close()} has closed
    * and the kernel may have given to another socket.
    */
-  private synchronized long kernelDrops(List<NativeUdpListener> nativeUdp, List<Channel> nettyUdp) {
+  private synchronized long kernelDrops(int[] fds) {
     if (!running) {
       return 0;
     }
     long sum = 0;
-    for (NativeUdpListener l : nativeUdp) {
-      sum += Math.max(0, l.receiveDrops());
-    }
-    for (Channel ch : nettyUdp) {
-      sum += transports.receiveDrops(ch);
+    for (int fd : fds) {
+      sum += Math.max(0, ReceiveBuffers.drops(fd));
     }
     return sum;
   }

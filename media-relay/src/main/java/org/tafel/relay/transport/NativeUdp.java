@@ -143,26 +143,6 @@ public final class NativeUdp {
   /** The port {@code fd} is bound to, or {@code -errno}. */
   public static native int localPort(int fd);
 
-  /**
-   * Sets {@code fd}'s receive buffer with SO_RCVBUFFORCE, which may pass {@code net.core.rmem_max}:
-   * 0, or {@code -errno} (-EPERM without CAP_NET_ADMIN in the initial user namespace; the buffer is
-   * then unchanged).
-   */
-  public static native int forceReceiveBuffer(int fd, int size);
-
-  /**
-   * SO_RCVBUF of {@code fd} as the kernel reports it: twice the size granted, which leaves room for
-   * each datagram's bookkeeping; or {@code -errno}.
-   */
-  public static native int receiveBuffer(int fd);
-
-  /**
-   * Datagrams the kernel dropped at {@code fd}'s receive buffer since the socket was opened
-   * (SO_MEMINFO; a 32-bit count that wraps), or {@code -errno}. Any socket, not only one opened
-   * here.
-   */
-  public static native long receiveDrops(int fd);
-
   /** Closes {@code fd}: 0 or {@code -errno}. */
   public static native int close0(int fd);
 

@@ -63,7 +63,7 @@ public final class NativeUdpListener extends NativeSocket {
       throw new IOException("udp port " + bind.getPort() + ": " + NativeUdp.error(fd));
     }
     // Past net.core.rmem_max when the process may; SO_RCVBUF's capped size stays otherwise.
-    NativeUdp.forceReceiveBuffer(fd, receiveBuffer);
+    ReceiveBuffers.force(fd, receiveBuffer);
     int port = NativeUdp.localPort(fd);
     NativeUdpListener l =
         new NativeUdpListener(loop, fd, dispatcher, new InetSocketAddress(bind.getAddress(), port));
@@ -78,16 +78,6 @@ public final class NativeUdpListener extends NativeSocket {
   /** The bound port. */
   public int port() {
     return localAddress.getPort();
-  }
-
-  /** SO_RCVBUF as the kernel reports it (twice the bytes granted), or -errno. */
-  public int receiveBuffer() {
-    return NativeUdp.receiveBuffer(fd().intValue());
-  }
-
-  /** What the kernel dropped at this listener's receive buffer since it opened, or -errno. */
-  public long receiveDrops() {
-    return NativeUdp.receiveDrops(fd().intValue());
   }
 
   /** Closes the listener on its loop and waits for it. */

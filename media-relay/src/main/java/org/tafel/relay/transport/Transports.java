@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -23,12 +22,9 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.channel.unix.UnixChannel;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -64,16 +60,6 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
   private static final int LISTENER_RECEIVE_BUFFER = 16 * 1024 * 1024;
 
   private static final int LISTENER_SEND_BUFFER = 4 * 1024 * 1024;
-
-  /** SOL_SOCKET / SO_MEMINFO on Linux: SK_MEMINFO_VARS (9) unsigned ints, drops the last. */
-  private static final int SK_MEMINFO_DROPS = 8;
-
-  private static final RawUnixChannelOption SO_MEMINFO =
-      new RawUnixChannelOption("SO_MEMINFO", 1, 55, (SK_MEMINFO_DROPS + 1) * Integer.BYTES);
-
-  /** SOL_SOCKET / SO_RCVBUFFORCE on Linux. */
-  private static final IntegerUnixChannelOption SO_RCVBUFFORCE =
-      new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
 
   private static final WriteBufferWaterMark LISTENER_WATER_MARK =
       new WriteBufferWaterMark(2 * 1024 * 1024, 4 * 1024 * 1024);
@@ -111,36 +97,13 @@ public record Transports(boolean epoll, boolean nativeUdpLoaded) {
   }
 
   /**
-   * On epoll, sets a bound listener's receive buffer again with SO_RCVBUFFORCE, which may pass
-   * {@code net.core.rmem_max} when the process has CAP_NET_ADMIN; without it the SO_RCVBUF set at
-   * bind stays (the native path does the same in {@link NativeUdp#open4}).
+   * On epoll, sets a bound listener's receive buffer again with SO_RCVBUFFORCE ({@link
+   * ReceiveBuffers#force}), as native listeners are; without CAP_NET_ADMIN the SO_RCVBUF set at
+   * bind stays, capped at rmem_max, and the relay warns at startup.
    */
   public void forceListenerReceiveBuffer(Channel listener) {
-    if (!epoll) {
-      return;
-    }
-    try {
-      listener.config().setOption(SO_RCVBUFFORCE, LISTENER_RECEIVE_BUFFER);
-    } catch (ChannelException refused) {
-      // EPERM without CAP_NET_ADMIN: SO_RCVBUF's value, capped at rmem_max, stays; the relay
-      // warns at startup when it is smaller than asked.
-    }
-  }
-
-  /**
-   * What the kernel dropped at a Netty UDP listener's receive buffer since it opened: on epoll read
-   * with SO_MEMINFO (the native path reads the same with {@link NativeUdp#receiveDrops}); 0 on NIO
-   * or when the socket is closed.
-   */
-  public long receiveDrops(Channel listener) {
-    if (!epoll) {
-      return 0;
-    }
-    try {
-      ByteBuffer info = listener.config().getOption(SO_MEMINFO).order(ByteOrder.nativeOrder());
-      return info.getInt(SK_MEMINFO_DROPS * Integer.BYTES) & 0xFFFF_FFFFL;
-    } catch (ChannelException closed) {
-      return 0;
+    if (listener instanceof UnixChannel u) {
+      ReceiveBuffers.force(u.fd().intValue(), LISTENER_RECEIVE_BUFFER);
     }
   }
 

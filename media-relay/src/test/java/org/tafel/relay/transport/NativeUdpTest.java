@@ -295,7 +295,8 @@ class NativeUdpTest {
 
   /**
    * A receive buffer that holds a few datagrams: the rest of a burst is dropped by the kernel, and
-   * receiveDrops counts exactly those, as /proc/net/udp does, while what fit is still read.
+   * {@link ReceiveBuffers#drops} counts exactly those, as /proc/net/udp does, while what fit is
+   * still read; a closed descriptor reads as -1.
    */
   @Test
   void receiveDropsCountWhatTheKernelDroppedAtTheReceiveBuffer() throws Exception {
@@ -303,7 +304,7 @@ class NativeUdpTest {
     assertTrue(fd >= 0, () -> "open4: " + NativeUdp.error(fd));
     fds.add(fd);
     int port = NativeUdp.localPort(fd);
-    assertEquals(0, NativeUdp.receiveDrops(fd));
+    assertEquals(0, ReceiveBuffers.drops(fd));
     int sent = 200;
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       for (int i = 0; i < sent; i++) {
@@ -312,13 +313,13 @@ class NativeUdpTest {
     }
     // Loopback delivers in the sender's softirq, normally before send returns; not promised.
     int read = 0;
-    long drops = NativeUdp.receiveDrops(fd);
+    long drops = ReceiveBuffers.drops(fd);
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (read + drops < sent && System.nanoTime() < deadline) {
       int n = NativeUdp.recv(fd, address(data), STRIDE, STRIDE, 16, address(meta));
       assertTrue(n >= 0, () -> "recv: " + NativeUdp.error(n));
       read += n;
-      drops = NativeUdp.receiveDrops(fd);
+      drops = ReceiveBuffers.drops(fd);
       if (n == 0) {
         Thread.sleep(1);
       }
@@ -329,7 +330,7 @@ class NativeUdpTest {
     assertEquals(KernelBuffers.udpDrops(port), drops);
     assertEquals(0, NativeUdp.close0(fd));
     fds.remove(Integer.valueOf(fd));
-    assertEquals(-EBADF, NativeUdp.receiveDrops(fd));
+    assertEquals(-1, ReceiveBuffers.drops(fd));
   }
 
   @Test
